@@ -1,0 +1,64 @@
+import type { Browser } from 'wxt/browser';
+import { EnvelopeSchema, isMessageType, type MessageType, protocol, type RequestOf, type ResponseOf } from '../messages';
+
+export type Handler<T extends MessageType> = (
+  payload: RequestOf<T>,
+  sender: Browser.runtime.MessageSender,
+) => Promise<ResponseOf<T>>;
+
+export type Handlers = { [T in MessageType]?: Handler<T> };
+
+export interface SenderPolicy {
+  extensionId: string;
+  /** e.g. `chrome-extension://<id>/` — extension pages' URLs start with it. */
+  extensionOrigin: string;
+}
+
+export type SenderKind = 'ui' | 'content' | 'foreign';
+
+/** Who sent a message: one of our extension pages, our content script in a tab, or anybody else. */
+export function classifySender(sender: Browser.runtime.MessageSender, policy: SenderPolicy): SenderKind {
+  if (sender.id !== policy.extensionId) return 'foreign';
+  const url = sender.url ?? '';
+  if (url.startsWith(policy.extensionOrigin)) return 'ui';
+  if (sender.tab?.id !== undefined && sender.tab.id >= 0) return 'content';
+  return 'foreign';
+}
+
+/**
+ * Builds the `runtime.onMessage` listener: parses the envelope and the payload with the protocol's
+ * schemas, checks the sender against the message's `from`, and runs the handler. Anything that does
+ * not pass is dropped with a console warning (never answered, so a probing page learns nothing).
+ */
+export function createMessageListener(handlers: Handlers, policy: SenderPolicy, log = console) {
+  return (message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined => {
+    const envelope = EnvelopeSchema.safeParse(message);
+    if (!envelope.success) return undefined;
+    const { type, payload } = envelope.data;
+    if (!isMessageType(type)) {
+      log.warn(`Sightline: dropped unknown message type ${JSON.stringify(type).slice(0, 80)}`);
+      return undefined;
+    }
+    const spec = protocol[type];
+    const kind = classifySender(sender, policy);
+    const allowed = spec.from === 'any' ? kind === 'ui' || kind === 'content' : kind === spec.from;
+    if (!allowed) {
+      log.warn(`Sightline: dropped ${type} from a ${kind} sender`);
+      return undefined;
+    }
+    const parsed = spec.request.safeParse(payload);
+    if (!parsed.success) {
+      log.warn(`Sightline: dropped malformed ${type}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return undefined;
+    }
+    const handler = handlers[type] as Handler<typeof type> | undefined;
+    if (!handler) return undefined;
+    return handler(parsed.data as RequestOf<typeof type>, sender).catch((error: unknown) => ({
+      ok: false,
+      error: {
+        kind: 'internal',
+        message: `Sightline failed to handle ${type}: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    }));
+  };
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { HIGHLIGHT_MODES, PreferencesSchema } from './settings';
+
+/**
+ * The one message protocol between content scripts, popup, options and the background.
+ * Each message type declares its request and response schemas and who may send it:
+ * - `ui`: extension pages only (popup, options) — anything that touches keys or writes to MISP;
+ * - `content`: our content script in a tab;
+ * - `any`: either.
+ * Both ends parse with zod: a message that does not parse is dropped (and logged) by the receiver.
+ */
+
+export const ErrorInfoSchema = z.object({
+  kind: z.string(),
+  message: z.string(),
+  details: z.array(z.string()).optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+
+const Result = <T extends z.ZodType>(data: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), data }),
+    z.object({ ok: z.literal(false), error: ErrorInfoSchema }),
+  ]);
+
+/** An instance as extension pages see it: the key is masked, never sent in full. */
+export const PublicInstanceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  keyHint: z.string(),
+  hasKey: z.boolean(),
+  useForLookups: z.boolean(),
+  defaultForEvents: z.boolean(),
+});
+export type PublicInstance = z.infer<typeof PublicInstanceSchema>;
+
+export const ConnectionInfoSchema = z.object({
+  version: z.string(),
+  userEmail: z.string(),
+  orgName: z.string(),
+  roleName: z.string(),
+  permissions: z.object({
+    add: z.boolean(),
+    modify: z.boolean(),
+    publish: z.boolean(),
+    tagger: z.boolean(),
+    tagEditor: z.boolean(),
+    sighting: z.boolean(),
+  }),
+});
+export type ConnectionInfo = z.infer<typeof ConnectionInfoSchema>;
+
+const InstanceInputSchema = z.object({
+  id: z.string().optional(),
+  name: z.string().max(200),
+  url: z.string().max(2000),
+  /** Absent or empty: keep the stored key. */
+  apiKey: z.string().max(200).optional(),
+  useForLookups: z.boolean(),
+  defaultForEvents: z.boolean(),
+});
+export type InstanceInput = z.infer<typeof InstanceInputSchema>;
+
+export const protocol = {
+  'instances/list': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(z.array(PublicInstanceSchema)),
+  },
+  'instances/save': {
+    from: 'ui',
+    request: z.object({ instance: InstanceInputSchema }),
+    response: Result(PublicInstanceSchema),
+  },
+  'instances/remove': {
+    from: 'ui',
+    request: z.object({ id: z.string() }),
+    response: Result(z.object({})),
+  },
+  /** Tests a URL + key as typed (key optional: falls back to the stored key of `id`). */
+  'connection/test': {
+    from: 'ui',
+    request: z.object({
+      id: z.string().optional(),
+      url: z.string().max(2000),
+      apiKey: z.string().max(200).optional(),
+    }),
+    response: Result(ConnectionInfoSchema),
+  },
+  'preferences/get': {
+    from: 'any',
+    request: z.object({}),
+    response: Result(PreferencesSchema),
+  },
+  'preferences/save': {
+    from: 'ui',
+    request: z.object({ patch: PreferencesSchema.partial() }),
+    response: Result(PreferencesSchema),
+  },
+  /** The content script asks whether (and how) to scan the page it runs in. */
+  'page/config': {
+    from: 'content',
+    request: z.object({ url: z.string().max(10_000) }),
+    response: Result(
+      z.object({ mode: z.enum(HIGHLIGHT_MODES), scan: z.boolean(), reason: z.string().optional() }),
+    ),
+  },
+} as const satisfies Record<
+  string,
+  { from: 'ui' | 'content' | 'any'; request: z.ZodType; response: z.ZodType }
+>;
+
+export type Protocol = typeof protocol;
+export type MessageType = keyof Protocol;
+export type RequestOf<T extends MessageType> = z.infer<Protocol[T]['request']>;
+export type ResponseOf<T extends MessageType> = z.infer<Protocol[T]['response']>;
+
+export const EnvelopeSchema = z.object({
+  channel: z.literal('sightline'),
+  type: z.string(),
+  payload: z.unknown(),
+});
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+export function isMessageType(type: string): type is MessageType {
+  return Object.hasOwn(protocol, type);
+}
+
+export function envelope<T extends MessageType>(type: T, payload: RequestOf<T>): Envelope {
+  return { channel: 'sightline', type, payload };
+}
+
+/** Parses a response; a malformed one becomes an error result rather than a crash. */
+export function parseResponse<T extends MessageType>(type: T, raw: unknown): ResponseOf<T> {
+  const parsed = protocol[type].response.safeParse(raw);
+  if (parsed.success) return parsed.data as ResponseOf<T>;
+  return {
+    ok: false,
+    error: { kind: 'protocol', message: `Sightline's background sent an unexpected answer to ${type}.` },
+  } as ResponseOf<T>;
+}

@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROME_EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  /** Opens an extension page (`options.html`, `popup.html?tab=3`). */
+  openExtensionPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Debian's Chromium with the built extension loaded (flags from TOOLCHAIN.md): a fresh profile
+ * every time, no network but loopback.
+ */
+export async function launchExtensionBrowser(options: { headless?: boolean } = {}): Promise<ExtensionBrowser> {
+  if (!existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`No built extension in ${CHROME_EXTENSION_DIR}: run "npm run build" first.`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'sightline-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: options.headless ?? true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      `--disable-extensions-except=${CHROME_EXTENSION_DIR}`,
+      `--load-extension=${CHROME_EXTENSION_DIR}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    async openExtensionPage(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The current service worker (it may have been restarted since launch). */
+export async function currentWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+}
+
+/** Stores a MISP instance the way the options page would, from the service worker. */
+export async function configureInstance(
+  context: BrowserContext,
+  instance: { url: string; apiKey: string; name?: string },
+): Promise<void> {
+  const worker = await currentWorker(context);
+  await worker.evaluate(async (value) => {
+    await chrome.storage.local.set({
+      instances: [
+        {
+          id: 'e2e-instance',
+          name: value.name ?? 'MISP',
+          url: value.url,
+          apiKey: value.apiKey,
+          useForLookups: true,
+          defaultForEvents: true,
+        },
+      ],
+    });
+  }, instance);
+}
