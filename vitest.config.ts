@@ -10,7 +10,14 @@ export default defineConfig({
         plugins: [WxtVitest()],
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'lib/**/*.test.tsx', 'components/**/*.test.tsx', 'test/unit/**/*.test.ts', 'test/misp-sim/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          include: [
+            'lib/**/*.test.ts',
+            'lib/**/*.test.tsx',
+            'components/**/*.test.tsx',
+            'test/unit/**/*.test.ts',
+            'test/misp-sim/**/*.test.ts',
+            'test/contract/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 20_000,
         },

@@ -9,11 +9,21 @@ export default defineConfig({
     name: 'Sightline',
     description:
       'MISP in the margin of every page: capture indicators, see what your MISP knows, record sightings, file events.',
+    commands: {
+      'toggle-highlights': {
+        suggested_key: { default: 'Alt+Shift+H' },
+        description: 'Show or hide Sightline highlights',
+      },
+      'scan-page': {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: 'Scan this page for indicators',
+      },
+    },
     permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage'],
     // Chrome: the content script already runs on every page, so host access from install asks nothing more.
     // Firefox MV3 grants host access separately: the options page requests the MISP origin at runtime.
     host_permissions: browser === 'firefox' ? [] : ['<all_urls>'],
-    optional_host_permissions: browser === 'firefox' ? ['<all_urls>'] : [],
+    ...(browser === 'firefox' ? { optional_host_permissions: ['<all_urls>'] } : {}),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -1,8 +1,9 @@
 import { startBackground } from '../lib/background';
+import { bundledBenignMark } from '../lib/indicators/benign';
 
 export default defineBackground({
   type: 'module',
   main() {
-    startBackground();
+    startBackground({ isBenign: ({ type, value }) => bundledBenignMark(type, value)?.listName ?? null });
   },
 });

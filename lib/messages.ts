@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { INDICATOR_KINDS } from './indicators/model';
+import { MatchSchema } from './lookup/matches';
 import { HIGHLIGHT_MODES, PreferencesSchema } from './settings';
 
 /**
@@ -62,6 +64,44 @@ const InstanceInputSchema = z.object({
 });
 export type InstanceInput = z.infer<typeof InstanceInputSchema>;
 
+const MAX_VALUE_LENGTH = 2048;
+const MAX_PAGE_INDICATORS = 20_000;
+
+/** One distinct indicator found on a page (or pasted text). */
+export const PageIndicatorSchema = z.object({
+  type: z.enum(INDICATOR_KINDS),
+  value: z.string().min(1).max(MAX_VALUE_LENGTH),
+  original: z.string().max(MAX_VALUE_LENGTH * 4),
+  count: z.number().int().min(1),
+});
+export type PageIndicator = z.infer<typeof PageIndicatorSchema>;
+
+export const VALUE_STATUSES = ['known', 'new', 'benign', 'pending', 'error', 'skipped'] as const;
+export const ValueStatusSchema = z.object({
+  status: z.enum(VALUE_STATUSES),
+  /** For known values: the most severe threat level among matching events (1 high … 4 undefined). */
+  threatLevel: z.number().int().min(1).max(4).optional(),
+  /** Number of distinct MISP events the value appears in. */
+  eventCount: z.number().int().nonnegative().optional(),
+  /** For benign values: the warninglist that names them. */
+  benignList: z.string().optional(),
+  /** For errors: why the lookup failed. */
+  error: z.string().optional(),
+});
+export type ValueStatus = z.infer<typeof ValueStatusSchema>;
+
+export const PublicInstanceRefSchema = z.object({ id: z.string(), name: z.string(), url: z.string() });
+
+export const TabIndicatorsSchema = z.object({
+  tabId: z.number().int(),
+  url: z.string(),
+  title: z.string(),
+  indicators: z.array(PageIndicatorSchema.extend({ status: ValueStatusSchema })),
+  /** Lookup problems per instance, shown once rather than per value. */
+  problems: z.array(z.string()),
+});
+export type TabIndicators = z.infer<typeof TabIndicatorsSchema>;
+
 export const protocol = {
   'instances/list': {
     from: 'ui',
@@ -106,6 +146,46 @@ export const protocol = {
       z.object({ mode: z.enum(HIGHLIGHT_MODES), scan: z.boolean(), reason: z.string().optional() }),
     ),
   },
+  /** The content script reports the indicators of its frame and gets their status back. */
+  'page/indicators': {
+    from: 'content',
+    request: z.object({
+      url: z.string().max(10_000),
+      title: z.string().max(2_000),
+      indicators: z.array(PageIndicatorSchema).max(MAX_PAGE_INDICATORS),
+    }),
+    response: Result(z.object({ statuses: z.record(z.string(), ValueStatusSchema) })),
+  },
+  /** Statuses for values outside a page report (a selection, pasted text). */
+  'lookup/values': {
+    from: 'any',
+    request: z.object({ indicators: z.array(PageIndicatorSchema).max(MAX_PAGE_INDICATORS) }),
+    response: Result(z.object({ statuses: z.record(z.string(), ValueStatusSchema) })),
+  },
+  /** The hover card asks for the matches of one value (served from the lookup cache). */
+  'card/matches': {
+    from: 'content',
+    request: z.object({ value: z.string().min(1).max(MAX_VALUE_LENGTH) }),
+    response: Result(
+      z.object({
+        value: z.string(),
+        matches: z.array(MatchSchema),
+        instances: z.array(PublicInstanceRefSchema),
+      }),
+    ),
+  },
+  /** The popup asks what was found on a tab. */
+  'tab/indicators': {
+    from: 'ui',
+    request: z.object({ tabId: z.number().int().nonnegative() }),
+    response: Result(TabIndicatorsSchema),
+  },
+  /** The popup (or a shortcut, via the background) asks a tab to scan now ("Only when I ask"). */
+  'tab/scan': {
+    from: 'ui',
+    request: z.object({ tabId: z.number().int().nonnegative() }),
+    response: Result(z.object({})),
+  },
 } as const satisfies Record<
   string,
   { from: 'ui' | 'content' | 'any'; request: z.ZodType; response: z.ZodType }
@@ -140,3 +220,24 @@ export function parseResponse<T extends MessageType>(type: T, raw: unknown): Res
     error: { kind: 'protocol', message: `Sightline's background sent an unexpected answer to ${type}.` },
   } as ResponseOf<T>;
 }
+
+/**
+ * Messages from the background into content scripts (`tabs.sendMessage`). The content script parses
+ * them with this schema and only accepts them from its own extension's background.
+ */
+export const ContentCommandSchema = z.discriminatedUnion('command', [
+  z.object({ channel: z.literal('sightline'), command: z.literal('scan') }),
+  z.object({ channel: z.literal('sightline'), command: z.literal('toggle-highlights') }),
+  z.object({ channel: z.literal('sightline'), command: z.literal('refresh') }),
+  z.object({
+    channel: z.literal('sightline'),
+    command: z.literal('show-card'),
+    value: z.string().max(MAX_VALUE_LENGTH),
+  }),
+  z.object({
+    channel: z.literal('sightline'),
+    command: z.literal('lookup-selection'),
+    text: z.string().max(10_000),
+  }),
+]);
+export type ContentCommand = z.infer<typeof ContentCommandSchema>;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { storage } from 'wxt/utils/storage';
+import { z } from 'zod';
 
 /**
  * Sightline's stored configuration. Two items, both in `storage.local` (never `sync`):
@@ -34,7 +34,11 @@ export const PreferencesSchema = z.object({
   highlightMode: z.enum(HIGHLIGHT_MODES),
   /** Host patterns (`example.com`, `*.corp.example`) whose pages are never scanned. */
   neverScan: z.array(z.string()),
-  cacheTtlMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  cacheTtlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   showNewMarks: z.boolean(),
   showBenignMarks: z.boolean(),
   /** Send warninglisted ("likely benign") values to MISP too. */

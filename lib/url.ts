@@ -25,7 +25,8 @@ export function checkMispUrl(input: string): MispUrlCheck {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { error: 'MISP is reached over https:// (or http:// on this machine).' };
   }
-  if (url.username || url.password) return { error: 'Leave credentials out of the URL: use the API key field.' };
+  if (url.username || url.password)
+    return { error: 'Leave credentials out of the URL: use the API key field.' };
   if (url.search || url.hash) return { error: 'The MISP URL takes no query string or fragment.' };
   const normalized = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {

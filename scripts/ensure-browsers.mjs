@@ -23,7 +23,10 @@ export function ensureBrowsers({ log = console.log } = {}) {
     log(`Installing ${packages.join(', ')} with apt-get (needed by the end-to-end tests)…`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+      stdio: 'inherit',
+      env,
+    });
     const still = missing.filter((browser) => !existsSync(browser.path));
     if (still.length === 0) return;
     throw new Error(`apt-get finished but ${still.map((b) => b.path).join(', ')} is still missing.`);

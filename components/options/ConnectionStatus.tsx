@@ -27,7 +27,9 @@ export function ConnectionStatus({ test }: Props) {
             {test.info.roleName}).
           </p>
           <p class="hint">
-            {PERMISSION_LABELS.map(([key, label]) => `${test.info.permissions[key] ? '✓' : '✗'} ${label}`).join(' · ')}
+            {PERMISSION_LABELS.map(
+              ([key, label]) => `${test.info.permissions[key] ? '✓' : '✗'} ${label}`,
+            ).join(' · ')}
           </p>
         </>
       )}

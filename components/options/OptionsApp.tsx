@@ -77,13 +77,17 @@ export function OptionsApp() {
           aria-describedby="misp-url-hint"
           onInput={(e) => setUrl(e.currentTarget.value)}
         />
-        <p id="misp-url-hint" class={urlCheck?.error ? 'hint status-error' : urlCheck?.warning ? 'hint status-warn' : 'hint'}>
+        <p
+          id="misp-url-hint"
+          class={urlCheck?.error ? 'hint status-error' : urlCheck?.warning ? 'hint status-warn' : 'hint'}
+        >
           {urlCheck?.error ?? urlCheck?.warning ?? 'The address you open MISP at.'}
         </p>
         <label for="misp-key">API key</label>
         <input
           id="misp-key"
-          type="password"
+          type="text"
+          class="secret"
           value={apiKey}
           autocomplete="off"
           spellcheck={false}
@@ -92,8 +96,8 @@ export function OptionsApp() {
           onInput={(e) => setApiKey(e.currentTarget.value)}
         />
         <p id="misp-key-hint" class="hint">
-          MISP → your profile → Auth keys. The key stays in this browser's extension storage and is only sent to
-          this MISP.
+          MISP → your profile → Auth keys. The key stays in this browser's extension storage and is only sent
+          to this MISP.
         </p>
         <div class="row">
           <button type="button" onClick={onTest} disabled={test.state === 'testing'}>

@@ -4,7 +4,9 @@ import type { PublicInstance } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
 
 /** The tab this popup is about: `?tab=<id>` when given, else the active tab of the current window. */
-export async function resolvePopupTab(search: string): Promise<{ id: number; title: string; url: string } | null> {
+export async function resolvePopupTab(
+  search: string,
+): Promise<{ id: number; title: string; url: string } | null> {
   const requested = Number.parseInt(new URLSearchParams(search).get('tab') ?? '', 10);
   const tab = Number.isInteger(requested)
     ? await browser.tabs.get(requested).catch(() => undefined)
@@ -43,7 +45,9 @@ export function PopupApp() {
           to add one.
         </p>
       )}
-      {configured && <p class="hint">Connected to {instances.map((instance) => instance.name).join(', ')}.</p>}
+      {configured && (
+        <p class="hint">Connected to {instances.map((instance) => instance.name).join(', ')}.</p>
+      )}
     </main>
   );
 }

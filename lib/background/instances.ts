@@ -18,7 +18,11 @@ export function toPublic(instance: MispInstance): PublicInstance {
 export class InstanceInputError extends Error {}
 
 /** Validates and merges an edit from the options page; an empty key keeps the stored one. */
-export function mergeInstance(existing: MispInstance[], input: InstanceInput, newId: () => string): MispInstance[] {
+export function mergeInstance(
+  existing: MispInstance[],
+  input: InstanceInput,
+  newId: () => string,
+): MispInstance[] {
   const url = checkMispUrl(input.url);
   if (url.error || !url.normalized) throw new InstanceInputError(url.error ?? 'Invalid URL.');
   const key = input.apiKey?.trim() ?? '';
@@ -42,7 +46,8 @@ export function mergeInstance(existing: MispInstance[], input: InstanceInput, ne
     all = all.map((instance) => (instance.id === id ? instance : { ...instance, defaultForEvents: false }));
   }
   // Exactly one default for new events when there is any instance.
-  if (!all.some((instance) => instance.defaultForEvents) && all[0]) all[0] = { ...all[0], defaultForEvents: true };
+  if (!all.some((instance) => instance.defaultForEvents) && all[0])
+    all[0] = { ...all[0], defaultForEvents: true };
   return all;
 }
 

@@ -8,7 +8,11 @@ export interface ScanDecision {
 
 /** `example.com` matches the host and its sub-domains; `*.example.com` only sub-domains. */
 export function hostMatchesPattern(host: string, pattern: string): boolean {
-  const p = pattern.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  const p = pattern
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '');
   if (!p) return false;
   const h = host.toLowerCase();
   if (p.startsWith('*.')) return h.endsWith(p.slice(1));

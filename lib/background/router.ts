@@ -1,5 +1,12 @@
 import type { Browser } from 'wxt/browser';
-import { EnvelopeSchema, isMessageType, type MessageType, protocol, type RequestOf, type ResponseOf } from '../messages';
+import {
+  EnvelopeSchema,
+  isMessageType,
+  type MessageType,
+  protocol,
+  type RequestOf,
+  type ResponseOf,
+} from '../messages';
 
 export type Handler<T extends MessageType> = (
   payload: RequestOf<T>,

@@ -108,7 +108,9 @@ export function collectTextChunks(root: Node, ownHost?: Element | null): DomText
   const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
     acceptNode(node) {
       if (node.nodeType === Node.ELEMENT_NODE) {
-        return isSkippedElement(node as Element, ownHost) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+        return isSkippedElement(node as Element, ownHost)
+          ? NodeFilter.FILTER_REJECT
+          : NodeFilter.FILTER_ACCEPT;
       }
       return NodeFilter.FILTER_ACCEPT;
     },

@@ -6,6 +6,21 @@ import { type BrowserContext, chromium, type Page, type Worker } from 'playwrigh
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROME_EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
 
+/** The bit of the `chrome` API the tests call inside the service worker. */
+export interface ChromeGlobal {
+  chrome: {
+    storage: {
+      local: {
+        set(items: object): Promise<void>;
+        get(keys?: string | string[] | null): Promise<Record<string, unknown>>;
+      };
+    };
+    tabs: { query(q: object): Promise<Array<{ id?: number; url?: string; title?: string }>> };
+    notifications: { getAll(): Promise<Record<string, unknown>> };
+    alarms: { getAll(): Promise<Array<{ name: string }>> };
+  };
+}
+
 export interface ExtensionBrowser {
   context: BrowserContext;
   worker: Worker;
@@ -19,7 +34,9 @@ export interface ExtensionBrowser {
  * Starts Debian's Chromium with the built extension loaded (flags from TOOLCHAIN.md): a fresh profile
  * every time, no network but loopback.
  */
-export async function launchExtensionBrowser(options: { headless?: boolean } = {}): Promise<ExtensionBrowser> {
+export async function launchExtensionBrowser(
+  options: { headless?: boolean } = {},
+): Promise<ExtensionBrowser> {
   if (!existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No built extension in ${CHROME_EXTENSION_DIR}: run "npm run build" first.`);
   }
@@ -71,6 +88,7 @@ export async function configureInstance(
 ): Promise<void> {
   const worker = await currentWorker(context);
   await worker.evaluate(async (value) => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
     await chrome.storage.local.set({
       instances: [
         {

@@ -39,7 +39,11 @@ export function markdownToHtml(markdown: string): string {
     if (/^\s*\|/.test(line)) {
       const rows: string[][] = [];
       for (; i < lines.length && /^\s*\|/.test(lines[i] ?? ''); i++) {
-        const cells = (lines[i] ?? '').trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+        const cells = (lines[i] ?? '')
+          .trim()
+          .replace(/^\||\|$/g, '')
+          .split('|')
+          .map((c) => c.trim());
         if (cells.every((c) => /^:?-{2,}:?$/.test(c))) continue;
         rows.push(cells);
       }

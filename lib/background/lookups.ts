@@ -1,0 +1,106 @@
+import type { SightlineDatabase } from '../db';
+import { worstThreatLevel } from '../lookup/matches';
+import { CidrCache, mispLookupSource } from '../lookup/misp-source';
+import { type LookupOutcome, LookupService } from '../lookup/service';
+import type { PageIndicator, ValueStatus } from '../messages';
+import { isMispError } from '../misp';
+import { loadInstances, loadPreferences, type MispInstance } from '../settings';
+
+/** Decides whether a value is "likely benign", and by which warninglist (null: not benign). */
+export type BenignCheck = (indicator: Pick<PageIndicator, 'type' | 'value'>) => string | null;
+
+/** The instances lookups go to: enabled for lookups and with a key. */
+export async function lookupInstances(): Promise<MispInstance[]> {
+  return (await loadInstances()).filter(
+    (instance) => instance.useForLookups && instance.apiKey && instance.url,
+  );
+}
+
+/**
+ * The background's lookup machinery: one LookupService over IndexedDB, with per-instance problems
+ * remembered so the popup can say "MISP unreachable" once instead of per value.
+ */
+export class Lookups {
+  readonly service: LookupService;
+  readonly problems = new Map<string, string>();
+  private readonly cidr = new CidrCache();
+
+  constructor(
+    db: SightlineDatabase,
+    private readonly isBenign: BenignCheck,
+  ) {
+    this.service = new LookupService({
+      db,
+      sources: async () => {
+        const [instances, preferences] = await Promise.all([lookupInstances(), loadPreferences()]);
+        return instances.map((instance) =>
+          mispLookupSource(instance, {
+            timeoutMs: preferences.requestTimeoutMs,
+            ttlMs: preferences.cacheTtlMinutes * 60_000,
+            cidr: this.cidr,
+          }),
+        );
+      },
+      ttlMs: async () => (await loadPreferences()).cacheTtlMinutes * 60_000,
+      onError: (instanceId, error) => {
+        this.problems.set(
+          instanceId,
+          isMispError(error) || error instanceof Error ? error.message : String(error),
+        );
+      },
+      onSuccess: (instanceId) => this.problems.delete(instanceId),
+    });
+  }
+
+  /** Statuses for a frame's indicators: benign ones are not sent to MISP unless the analyst asked. */
+  async statuses(tabId: number, indicators: readonly PageIndicator[]): Promise<Record<string, ValueStatus>> {
+    const [preferences, instances] = await Promise.all([loadPreferences(), lookupInstances()]);
+    const statuses: Record<string, ValueStatus> = {};
+    const toLookUp: string[] = [];
+    for (const indicator of indicators) {
+      const list = this.isBenign(indicator);
+      if (list !== null) statuses[indicator.value] = { status: 'benign', benignList: list };
+      if (list === null || preferences.lookupBenign) toLookUp.push(indicator.value);
+    }
+    if (instances.length === 0) {
+      for (const value of toLookUp) {
+        statuses[value] ??= { status: 'skipped', error: 'Sightline is not connected to a MISP yet.' };
+      }
+      return statuses;
+    }
+    const outcomes = await this.service.lookup(tabId, toLookUp);
+    for (const [value, outcome] of outcomes) {
+      const status = outcomeStatus(outcome);
+      // A benign value that MISP knows is shown as known; otherwise the benign mark stays.
+      if (status.status === 'known' || !statuses[value]) statuses[value] = status;
+    }
+    return statuses;
+  }
+
+  problemList(instances: readonly MispInstance[]): string[] {
+    return [...this.problems].map(([id, message]) => {
+      const name = instances.find((instance) => instance.id === id)?.name ?? 'MISP';
+      return `${name}: ${message}`;
+    });
+  }
+
+  clearCidrCache(): void {
+    this.cidr.clear();
+  }
+}
+
+export function outcomeStatus(outcome: LookupOutcome): ValueStatus {
+  switch (outcome.state) {
+    case 'done':
+      if (outcome.matches.length === 0) return { status: 'new' };
+      return {
+        status: 'known',
+        threatLevel: worstThreatLevel(outcome.matches),
+        eventCount: new Set(outcome.matches.map((match) => `${match.instanceId}:${match.event.id}`)).size,
+      };
+    case 'error':
+      return { status: 'error', error: outcome.message };
+    case 'cancelled':
+      return { status: 'pending' };
+  }
+}

@@ -1,0 +1,38 @@
+import { browser } from 'wxt/browser';
+
+/** Context menu entries and keyboard commands: each just asks the tab's content script to act. */
+export function registerMenusAndCommands(): void {
+  browser.runtime.onInstalled.addListener(() => {
+    void browser.contextMenus.removeAll().then(() => {
+      browser.contextMenus.create({ id: 'sightline-scan', title: 'Scan this page', contexts: ['page'] });
+      browser.contextMenus.create({
+        id: 'sightline-lookup',
+        title: 'Look up in MISP',
+        contexts: ['selection'],
+      });
+    });
+  });
+  browser.contextMenus.onClicked.addListener((info, tab) => {
+    if (tab?.id === undefined) return;
+    if (info.menuItemId === 'sightline-scan') {
+      void browser.tabs.sendMessage(tab.id, { channel: 'sightline', command: 'scan' }).catch(() => undefined);
+    }
+    if (info.menuItemId === 'sightline-lookup' && info.selectionText) {
+      void browser.tabs
+        .sendMessage(tab.id, {
+          channel: 'sightline',
+          command: 'lookup-selection',
+          text: info.selectionText.slice(0, 10_000),
+        })
+        .catch(() => undefined);
+    }
+  });
+  browser.commands.onCommand.addListener((command, tab) => {
+    const tabId = tab?.id;
+    if (tabId === undefined) return;
+    const content =
+      command === 'toggle-highlights' ? 'toggle-highlights' : command === 'scan-page' ? 'scan' : undefined;
+    if (content)
+      void browser.tabs.sendMessage(tabId, { channel: 'sightline', command: content }).catch(() => undefined);
+  });
+}
