@@ -1,0 +1,644 @@
+import type { z } from 'zod';
+import { CIDR_ATTRIBUTE_TYPES, parseCidrValue } from './cidr';
+import { MispError } from './errors';
+import {
+  DEFAULT_TIMEOUT_MS,
+  type FetchLike,
+  type MispConnection,
+  type MispResponse,
+  mispFetch,
+  normalizeBaseUrl,
+} from './http';
+import { attributeIdentity, partitionLookupValues, type RefusedValue } from './normalize';
+import {
+  AttributeAddResponseSchema,
+  AttributeRestSearchResponseSchema,
+  CheckValueResponseSchema,
+  DescribeTypesResponseSchema,
+  EventEnvelopeSchema,
+  EventIndexResponseSchema,
+  EventRestSearchResponseSchema,
+  type MispAttribute,
+  type MispDescribeTypes,
+  type MispEvent,
+  type MispSighting,
+  type MispTagListItem,
+  SavedResponseSchema,
+  SightingAddResponseSchema,
+  SightingRestSearchResponseSchema,
+  TagIndexResponseSchema,
+  UserViewMeResponseSchema,
+  VersionResponseSchema,
+  type WarninglistHit,
+} from './schemas';
+
+export interface MispClientOptions {
+  url: string;
+  apiKey: string;
+  /** Per request, including reading the body. Default 15 s. */
+  timeoutMs?: number;
+  /** Injected in tests; defaults to the global fetch. */
+  fetch?: FetchLike;
+}
+
+export interface ConnectionTest {
+  version: string;
+  user: { id: string; email: string };
+  org: { id: string; name: string };
+  role: { name: string };
+  permissions: {
+    add: boolean;
+    modify: boolean;
+    publish: boolean;
+    tagger: boolean;
+    tagEditor: boolean;
+    sighting: boolean;
+    siteAdmin: boolean;
+  };
+}
+
+export interface LookupOptions {
+  /** Page size for attributes/restSearch. */
+  limit?: number;
+  /** Values per request (MISP turns them into an SQL IN list). */
+  chunkSize?: number;
+}
+
+export interface LookupResult {
+  /** Every matching attribute, once each (deduplicated by id across chunks and pages). */
+  attributes: MispAttribute[];
+  /** Values that were not sent because MISP would read them as query syntax. */
+  refused: RefusedValue[];
+  /** HTTP requests made (0 when there was nothing safe to ask). */
+  requests: number;
+}
+
+export interface AttributeDraft {
+  type: string;
+  value: string;
+  category?: string;
+  to_ids?: boolean;
+  comment?: string;
+  /** Client-made uuid, so that a retried add is recognised. */
+  uuid?: string;
+  distribution?: number;
+  tags?: string[];
+}
+
+export interface EventDraft {
+  /** Client-made uuid: the idempotency key for retries (generated when absent; store it before sending). */
+  uuid?: string;
+  info: string;
+  /** YYYY-MM-DD; MISP defaults to today. */
+  date?: string;
+  /** 0 org, 1 community, 2 connected, 3 all, 4 sharing group. */
+  distribution: number;
+  sharingGroupId?: string;
+  /** 1 high, 2 medium, 3 low, 4 undefined. */
+  threatLevel: number;
+  /** 0 initial, 1 ongoing, 2 complete. */
+  analysis: number;
+  published?: boolean;
+  tags?: string[];
+  attributes: AttributeDraft[];
+}
+
+export interface CreatedEvent {
+  id: string;
+  uuid: string;
+  /** The stored event (undefined when it already existed and could not be read back). */
+  event: MispEvent | undefined;
+  /** Attributes as MISP stored them. */
+  attributes: MispAttribute[];
+  /** Sent attributes MISP silently dropped (invalid values, obs 013). */
+  dropped: AttributeDraft[];
+  /** The uuid was already taken: an earlier attempt (or someone) created it (obs 011). */
+  alreadyExisted: boolean;
+}
+
+export type AttributeAddOutcome =
+  | { draft: AttributeDraft; outcome: 'added'; attribute: MispAttribute }
+  | { draft: AttributeDraft; outcome: 'duplicate'; message: string }
+  | { draft: AttributeDraft; outcome: 'invalid'; message: string; fieldErrors: string[] };
+
+export interface SightingInput {
+  /** Sight every attribute carrying one of these values (across events)… */
+  values?: string[];
+  /** …or one attribute, by id or uuid. */
+  attributeId?: string;
+  /** 0 sighting, 1 false positive, 2 expiration. */
+  type: 0 | 1 | 2;
+  source: string;
+  /** Unix seconds; MISP uses "now" when absent. */
+  timestamp?: number;
+}
+
+export interface PollEventsOptions {
+  tags: string[];
+  /** Unix seconds (event timestamp ≥ since) or a MISP relative time such as "1h". */
+  since: number | string;
+  publishedOnly?: boolean;
+  page?: number;
+  limit?: number;
+}
+
+export interface EventPage {
+  events: MispEvent[];
+  /** X-Result-Count: for events, the total number of matches (API-NOTES §10). */
+  total: number | undefined;
+  hasMore: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NUMERIC_ID = /^[1-9][0-9]{0,18}$/;
+const MAX_PAGES = 1000;
+
+/**
+ * The MISP client used by the background service worker: one method per operation, each sending
+ * exactly one kind of request and parsing exactly one kind of answer. Throws `MispError` only.
+ */
+export class MispClient {
+  readonly baseUrl: string;
+  private readonly connection: MispConnection;
+
+  constructor(options: MispClientOptions) {
+    const apiKey = options.apiKey.trim();
+    if (apiKey === '') throw new MispError('config', 'No MISP API key is set.');
+    this.baseUrl = normalizeBaseUrl(options.url);
+    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.connection = {
+      baseUrl: this.baseUrl,
+      apiKey,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      fetch: fetchImpl,
+    };
+  }
+
+  /** A link into MISP's web UI for an event (for "Open event in MISP"). */
+  eventUrl(eventId: string): string {
+    return `${this.baseUrl}/events/view/${encodeURIComponent(eventId)}`;
+  }
+
+  // --- connection ---------------------------------------------------------------------------
+
+  async testConnection(): Promise<ConnectionTest> {
+    const version = await this.get('/servers/getVersion', VersionResponseSchema);
+    const me = await this.get('/users/view/me', UserViewMeResponseSchema);
+    return {
+      version: version.version,
+      user: { id: me.User.id, email: me.User.email },
+      org: { id: me.Organisation.id, name: me.Organisation.name },
+      role: { name: me.Role.name },
+      permissions: {
+        add: me.Role.perm_add,
+        modify: me.Role.perm_modify,
+        publish: me.Role.perm_publish,
+        tagger: me.Role.perm_tagger,
+        tagEditor: me.Role.perm_tag_editor,
+        // The role overstates a read-only key; getVersion reports the effective flag (API-NOTES §2).
+        sighting: version.perm_sighting ?? me.Role.perm_sighting,
+        siteAdmin: me.Role.perm_site_admin,
+      },
+    };
+  }
+
+  async describeTypes(): Promise<MispDescribeTypes> {
+    return (await this.get('/attributes/describeTypes', DescribeTypesResponseSchema)).result;
+  }
+
+  // --- lookups ------------------------------------------------------------------------------
+
+  /**
+   * Looks values up with attributes/restSearch, in chunks of ≤ 500 values, paging each chunk until a
+   * page comes back short. Never sends an empty value list (MISP would return every attribute,
+   * obs 030). Group the answer per input with `groupAttributesByValue`.
+   */
+  async lookupValues(values: readonly string[], options: LookupOptions = {}): Promise<LookupResult> {
+    const limit = options.limit ?? 500;
+    const chunkSize = Math.min(options.chunkSize ?? 500, 500);
+    const { send, refused } = partitionLookupValues(values);
+    const byId = new Map<string, MispAttribute>();
+    let requests = 0;
+    for (let start = 0; start < send.length; start += chunkSize) {
+      const chunk = send.slice(start, start + chunkSize);
+      const { attributes, requests: made } = await this.searchAttributes(
+        {
+          value: chunk,
+          includeEventTags: true,
+          includeSightings: true,
+          includeContext: true,
+          includeWarninglistHits: true,
+        },
+        limit,
+      );
+      requests += made;
+      for (const attribute of attributes) byId.set(attribute.id, attribute);
+    }
+    return { attributes: [...byId.values()], refused, requests };
+  }
+
+  /**
+   * Every ip-src/ip-dst attribute whose value is a CIDR range, for local matching with `CidrIndex`.
+   * Uses MISP's LIKE wildcard on purpose (`%/%`: values containing a slash); the results are checked
+   * client-side so that only real ranges are returned.
+   */
+  async findCidrAttributes(options: { limit?: number } = {}): Promise<MispAttribute[]> {
+    const { attributes } = await this.searchAttributes(
+      {
+        value: '%/%',
+        type: [...CIDR_ATTRIBUTE_TYPES],
+        includeEventTags: true,
+        includeSightings: true,
+        includeContext: true,
+        includeWarninglistHits: true,
+      },
+      options.limit ?? 500,
+    );
+    return attributes.filter(
+      (attribute) =>
+        (CIDR_ATTRIBUTE_TYPES as readonly string[]).includes(attribute.type) &&
+        parseCidrValue(attribute.value) !== undefined,
+    );
+  }
+
+  /** Attributes changed since `since` carrying (or in events carrying) one of the watched tags. */
+  async pollAttributes(options: {
+    tags: string[];
+    since: number | string;
+    limit?: number;
+  }): Promise<MispAttribute[]> {
+    const tags = options.tags.filter((tag) => tag.trim() !== '');
+    // An empty tag list would be no filter at all.
+    if (tags.length === 0) return [];
+    const { attributes } = await this.searchAttributes(
+      { tags, timestamp: options.since, includeEventTags: true, includeContext: true },
+      options.limit ?? 500,
+    );
+    return attributes;
+  }
+
+  /**
+   * attributes/restSearch with paging. X-Result-Count is not a total (it is the page size +1 when the
+   * page was full, obs 024/033), so page until a page has fewer than `limit` attributes.
+   */
+  private async searchAttributes(
+    filters: Record<string, unknown>,
+    limit: number,
+  ): Promise<{ attributes: MispAttribute[]; requests: number }> {
+    const attributes: MispAttribute[] = [];
+    let requests = 0;
+    for (let page = 1; page <= MAX_PAGES; page += 1) {
+      const answer = await this.post(
+        '/attributes/restSearch',
+        { returnFormat: 'json', ...filters, limit, page },
+        AttributeRestSearchResponseSchema,
+      );
+      requests += 1;
+      const batch = answer.response.Attribute;
+      attributes.push(...batch);
+      // Short page: done. Over-long page: the server ignored `limit`, so it sent everything at once.
+      if (batch.length !== limit) break;
+    }
+    return { attributes, requests };
+  }
+
+  /**
+   * Which values hit an enabled warninglist. Values are lower-cased first (the check is
+   * case-sensitive, obs 099); the answer is keyed by the caller's original spelling, hits only.
+   */
+  async checkWarninglists(values: readonly string[]): Promise<Map<string, WarninglistHit[]>> {
+    const byKey = new Map<string, string[]>();
+    for (const value of values) {
+      const key = value.trim().toLowerCase();
+      if (key === '') continue;
+      const spellings = byKey.get(key);
+      if (spellings === undefined) byKey.set(key, [value]);
+      else spellings.push(value);
+    }
+    const hits = new Map<string, WarninglistHit[]>();
+    const keys = [...byKey.keys()];
+    for (let start = 0; start < keys.length; start += 500) {
+      const chunk = keys.slice(start, start + 500);
+      const answer = await this.post('/warninglists/checkValue', chunk, CheckValueResponseSchema);
+      for (const [key, listHits] of Object.entries(answer)) {
+        for (const original of byKey.get(key) ?? []) hits.set(original, listHits);
+      }
+    }
+    return hits;
+  }
+
+  // --- events ---------------------------------------------------------------------------------
+
+  /**
+   * Files a new event with a client uuid. A retry after a lost answer finds the uuid taken (404 +
+   * Location, obs 011): that counts as success, `alreadyExisted: true`. Attributes MISP drops
+   * silently (obs 013) are returned in `dropped`.
+   */
+  async createEvent(draft: EventDraft): Promise<CreatedEvent> {
+    const uuid = draft.uuid ?? crypto.randomUUID();
+    const body = {
+      Event: {
+        uuid,
+        info: draft.info,
+        distribution: draft.distribution,
+        threat_level_id: draft.threatLevel,
+        analysis: draft.analysis,
+        published: draft.published ?? false,
+        ...(draft.date === undefined ? {} : { date: draft.date }),
+        ...(draft.sharingGroupId === undefined ? {} : { sharing_group_id: draft.sharingGroupId }),
+        Tag: (draft.tags ?? []).map((name) => ({ name })),
+        Attribute: draft.attributes.map(attributeBody),
+      },
+    };
+    const response = await this.request({ method: 'POST', path: '/events/add', body, passStatuses: [404] });
+    if (response.status === 404) {
+      const location = response.headers.get('location');
+      if (location === null) throw this.errorFor404(response);
+      const existingId = /\/events\/(?:view\/)?(\d+)/.exec(location)?.[1];
+      let existing: MispEvent | undefined;
+      try {
+        existing = await this.getEvent(existingId ?? uuid);
+      } catch (error) {
+        if (existingId === undefined) throw error;
+      }
+      const attributes = existing === undefined ? [] : allAttributes(existing);
+      return {
+        id: existing?.id ?? existingId ?? '',
+        uuid: existing?.uuid ?? uuid,
+        event: existing,
+        attributes,
+        dropped: existing === undefined ? [] : droppedAttributes(draft.attributes, attributes),
+        alreadyExisted: true,
+      };
+    }
+    const event = this.parse(EventEnvelopeSchema, response).Event;
+    const attributes = allAttributes(event);
+    return {
+      id: event.id,
+      uuid: event.uuid,
+      event,
+      attributes,
+      dropped: droppedAttributes(draft.attributes, attributes),
+      alreadyExisted: false,
+    };
+  }
+
+  private errorFor404(response: MispResponse): MispError {
+    return new MispError('not-found', `MISP could not find what was asked for (${response.url}).`, {
+      status: 404,
+      url: response.url,
+    });
+  }
+
+  async getEvent(idOrUuid: string): Promise<MispEvent> {
+    const id = checkedId(idOrUuid, 'event');
+    return (await this.get(`/events/view/${id}`, EventEnvelopeSchema)).Event;
+  }
+
+  /** Deletes an event (used to clean up after contract tests). */
+  async deleteEvent(idOrUuid: string): Promise<void> {
+    const id = checkedId(idOrUuid, 'event');
+    const answer = await this.post(`/events/delete/${id}`, undefined, SavedResponseSchema);
+    if (answer.saved === false || answer.success === false) {
+      throw new MispError(
+        'validation',
+        `MISP did not delete event ${id}: ${answer.message ?? answer.name ?? ''}`,
+        {
+          mispMessage: answer.message,
+        },
+      );
+    }
+  }
+
+  /**
+   * Adds attributes one by one (attributes/add reports each bad value, unlike events/add).
+   * Validation failures are reported per attribute — a "similar attribute already exists" as
+   * `duplicate`, so retries are idempotent; any other failure (unreachable, key, timeout…) aborts
+   * the batch by throwing, and the caller retries it whole.
+   */
+  async addAttributes(eventId: string, drafts: readonly AttributeDraft[]): Promise<AttributeAddOutcome[]> {
+    const id = checkedId(eventId, 'event');
+    const outcomes: AttributeAddOutcome[] = [];
+    for (const draft of drafts) {
+      try {
+        const answer = await this.post(
+          `/attributes/add/${id}`,
+          attributeBody(draft),
+          AttributeAddResponseSchema,
+        );
+        outcomes.push({ draft, outcome: 'added', attribute: answer.Attribute });
+      } catch (error) {
+        if (!(error instanceof MispError) || error.kind !== 'validation') throw error;
+        const texts = error.fieldErrors.length > 0 ? error.fieldErrors : [error.message];
+        if (texts.some((text) => /already exists/i.test(text))) {
+          outcomes.push({ draft, outcome: 'duplicate', message: texts.join('; ') });
+        } else {
+          outcomes.push({
+            draft,
+            outcome: 'invalid',
+            message: error.message,
+            fieldErrors: error.fieldErrors,
+          });
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /** Recent events, newest first, optionally filtered by a substring of their info (for "add to existing"). */
+  async searchEvents(options: { info?: string; limit?: number; page?: number } = {}): Promise<MispEvent[]> {
+    // A leading "!" negates the eventinfo filter; "|" would split it into alternatives.
+    const info = options.info?.replace(/^!+/, '').replace(/\|/g, ' ').trim();
+    const body = {
+      ...(info ? { eventinfo: info } : {}),
+      limit: options.limit ?? 20,
+      page: options.page ?? 1,
+      sort: 'timestamp',
+      direction: 'desc',
+    };
+    const events = await this.post('/events/index', body, EventIndexResponseSchema);
+    return events.sort((a, b) => Number(b.timestamp) - Number(a.timestamp));
+  }
+
+  /**
+   * Events (metadata only: tags, orgs, no attributes) changed since `since` that carry a watched tag
+   * on the event or one of its attributes. Tag names are case-sensitive in MISP (obs 066).
+   */
+  async pollEvents(options: PollEventsOptions): Promise<EventPage> {
+    const tags = options.tags.filter((tag) => tag.trim() !== '');
+    // An empty tag list would be no filter at all: every event on the instance.
+    if (tags.length === 0) return { events: [], total: 0, hasMore: false };
+    const limit = options.limit ?? 50;
+    const response = await this.request({
+      method: 'POST',
+      path: '/events/restSearch',
+      body: {
+        returnFormat: 'json',
+        tags,
+        timestamp: options.since,
+        metadata: true,
+        ...(options.publishedOnly ? { published: true } : {}),
+        limit,
+        page: options.page ?? 1,
+      },
+    });
+    const events = this.parse(EventRestSearchResponseSchema, response).response.map((entry) => entry.Event);
+    const countHeader = response.headers.get('x-result-count');
+    const total = countHeader === null || !/^\d+$/.test(countHeader) ? undefined : Number(countHeader);
+    const page = options.page ?? 1;
+    const hasMore = total === undefined ? events.length >= limit : total > (page - 1) * limit + events.length;
+    return { events, total, hasMore };
+  }
+
+  // --- sightings ------------------------------------------------------------------------------
+
+  /**
+   * Records a sighting (0), false positive (1) or expiration (2). MISP answers a failure with
+   * HTTP 200 and only a `message` (obs 038, 042, 043): that becomes a `MispError` here. On success
+   * MISP returns only the last sighting it saved (obs 039, 041).
+   */
+  async addSighting(input: SightingInput): Promise<MispSighting> {
+    const base = {
+      type: String(input.type),
+      source: input.source,
+      ...(input.timestamp === undefined ? {} : { timestamp: Math.floor(input.timestamp) }),
+    };
+    let path = '/sightings/add';
+    let body: Record<string, unknown>;
+    if (input.attributeId !== undefined) {
+      path = `/sightings/add/${checkedId(input.attributeId, 'attribute')}`;
+      body = base;
+    } else {
+      const { send, refused } = partitionLookupValues(input.values ?? []);
+      if (refused.length > 0) {
+        throw new MispError(
+          'validation',
+          `Cannot record a sighting for "${refused[0]?.value}": ${refused[0]?.reason}.`,
+          { fieldErrors: refused.map((item) => `${item.value}: ${item.reason}`) },
+        );
+      }
+      if (send.length === 0) throw new MispError('validation', 'No value to record a sighting for.');
+      body = { ...base, values: send };
+    }
+    const answer = await this.post(path, body, SightingAddResponseSchema);
+    if ('Sighting' in answer) return answer.Sighting;
+    const reason = answer.message.replace(/^Could not add the Sighting\.\s*(Reason:\s*)?/i, '');
+    const notFound = /no valid attributes/i.test(answer.message);
+    throw new MispError(
+      notFound ? 'not-found' : 'validation',
+      notFound
+        ? `MISP recorded no sighting: it has no attribute you can see with this value. (${reason})`
+        : `MISP recorded no sighting: ${reason}`,
+      { status: 200, mispMessage: answer.message },
+    );
+  }
+
+  async deleteSighting(sightingId: string): Promise<void> {
+    const id = checkedId(sightingId, 'sighting');
+    const answer = await this.post(`/sightings/delete/${id}`, undefined, SavedResponseSchema);
+    if (answer.saved === false || answer.success === false) {
+      throw new MispError(
+        'validation',
+        `MISP did not delete the sighting: ${answer.message ?? answer.name ?? ''}`,
+        {
+          mispMessage: answer.message,
+        },
+      );
+    }
+  }
+
+  /**
+   * Sightings of one attribute. The id must travel as a JSON number (a numeric string is a 400,
+   * obs 045). MISP's default window is the last 30 days; pass `last` (e.g. "365d") for more.
+   */
+  async sightingsForAttribute(attributeId: string, options: { last?: string } = {}): Promise<MispSighting[]> {
+    const id = checkedId(attributeId, 'attribute');
+    const body = {
+      returnFormat: 'json',
+      ...(NUMERIC_ID.test(id) ? { id: Number(id) } : { uuid: id }),
+      ...(options.last === undefined ? {} : { last: options.last }),
+    };
+    const answer = await this.post('/sightings/restSearch/attribute', body, SightingRestSearchResponseSchema);
+    return answer.response.map((row) => row.Sighting);
+  }
+
+  // --- tags -----------------------------------------------------------------------------------
+
+  /** Tags for autocomplete; `search` is a case-insensitive substring (obs 055/056). */
+  async listTags(search?: string): Promise<MispTagListItem[]> {
+    const term = search?.trim();
+    const body = { exclude_statistics: 1, ...(term ? { searchall: term } : {}) };
+    return (await this.post('/tags/index', body, TagIndexResponseSchema)).Tag;
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------
+
+  private request(request: Parameters<typeof mispFetch>[1]): Promise<MispResponse> {
+    return mispFetch(this.connection, request);
+  }
+
+  private async get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+    return this.parse(schema, await this.request({ method: 'GET', path }));
+  }
+
+  private async post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
+    return this.parse(schema, await this.request({ method: 'POST', path, body }));
+  }
+
+  private parse<S extends z.ZodType>(schema: S, response: MispResponse): z.output<S> {
+    const result = schema.safeParse(response.body);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const path = issue === undefined ? '' : formatPath(issue.path);
+    const where = path === '' ? 'at the top level' : `at ${path}`;
+    throw new MispError(
+      'bad-response',
+      `MISP sent an unexpected answer to ${new URL(response.url).pathname} (${where}: ${issue?.message ?? 'invalid'}). Is this a MISP server, and a supported version?`,
+      { status: response.status, url: response.url, path, cause: result.error },
+    );
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+/** Ids go into URL paths: accept only numeric ids and uuids, so nothing else can reach the path. */
+function checkedId(idOrUuid: string, what: string): string {
+  const trimmed = idOrUuid.trim();
+  if (NUMERIC_ID.test(trimmed) || UUID.test(trimmed)) return trimmed;
+  throw new MispError('validation', `"${idOrUuid}" is not a MISP ${what} id or uuid.`);
+}
+
+function attributeBody(draft: AttributeDraft): Record<string, unknown> {
+  return {
+    type: draft.type,
+    value: draft.value,
+    ...(draft.category === undefined ? {} : { category: draft.category }),
+    ...(draft.to_ids === undefined ? {} : { to_ids: draft.to_ids }),
+    ...(draft.comment === undefined ? {} : { comment: draft.comment }),
+    ...(draft.uuid === undefined ? {} : { uuid: draft.uuid }),
+    ...(draft.distribution === undefined ? {} : { distribution: draft.distribution }),
+    ...(draft.tags === undefined || draft.tags.length === 0
+      ? {}
+      : { Tag: draft.tags.map((name) => ({ name })) }),
+  };
+}
+
+function allAttributes(event: MispEvent): MispAttribute[] {
+  return [...event.Attribute, ...event.Object.flatMap((object) => object.Attribute)];
+}
+
+/** Sent attributes with no stored counterpart of the same type and (MISP-normalised) value. */
+function droppedAttributes(
+  sent: readonly AttributeDraft[],
+  stored: readonly MispAttribute[],
+): AttributeDraft[] {
+  const kept = new Set(stored.map((attribute) => attributeIdentity(attribute.type, attribute.value)));
+  return sent.filter((draft) => !kept.has(attributeIdentity(draft.type, draft.value)));
+}

@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
+import { findByRole, overlaps, readMarks, textOf, textRects, textUnder } from './cdp';
+import { type MispTarget, startMispTarget } from './misp-target';
+import { type PageServer, startPageServer } from './page-server';
+import { markdownToHtml, reportPage } from './report-pages';
+
+const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus/avast');
+const chaes = readFileSync(resolve(CORPUS, 'Chaes/README.md'), 'utf8');
+const CHAES_SHA256 = 'f20d0ffd1164026e1be61d19459e7b17ff420676d4c8083dd41ba5d04b97a08c';
+
+/** Seeded values and how the report writes them (defanged). */
+const SEEDED = [
+  { type: 'ip-dst', value: '200.234.195.91', original: '200[.]234.195.91' },
+  { type: 'ip-dst', value: '176.123.8.149', original: '176[.]123.8.149' },
+  { type: 'domain', value: 'f84f305c.com', original: 'f84f305c[.]com' },
+  {
+    type: 'url',
+    value: 'chopeecia.com.br/D4d0EMeUm7/index.php?install',
+    original: 'chopeecia[.]com.br/D4d0EMeUm7/index.php?install',
+  },
+  { type: 'sha256', value: CHAES_SHA256, original: CHAES_SHA256 },
+];
+/** Matched through a CIDR attribute (191.252.110.0/24) rather than their own values. */
+const VIA_CIDR = [
+  { value: '191.252.110.241', original: '191[.]252.110.241' },
+  { value: '191.252.110.75', original: '191[.]252.110.75' },
+];
+
+const KNOWN_KINDS = new Set(['high', 'medium', 'low', 'undefined']);
+
+/** Marks of values MISP knows (benign and new values get muted marks of their own kinds). */
+async function knownMarks(page: Page) {
+  return (await readMarks(page)).filter((mark) => KNOWN_KINDS.has(mark.kind));
+}
+
+async function waitForMarks(page: Page, count: number) {
+  await expect
+    .poll(async () => (await knownMarks(page)).length, { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(count);
+  return knownMarks(page);
+}
+
+describe('inline matches on a real report', () => {
+  let browser: ExtensionBrowser;
+  let misp: MispTarget;
+  let pages: PageServer;
+  let eventInfo: string;
+
+  beforeAll(async () => {
+    [browser, misp, pages] = await Promise.all([
+      launchExtensionBrowser(),
+      startMispTarget(),
+      startPageServer(),
+    ]);
+    eventInfo = `${misp.namePrefix} Chaes infrastructure`;
+    const created = await misp.client.createEvent({
+      info: eventInfo,
+      distribution: 0,
+      threatLevel: 1,
+      analysis: 2,
+      tags: ['tlp:amber', `${misp.namePrefix}:campaign`],
+      attributes: [
+        ...SEEDED.map((seed) => ({ type: seed.type, value: seed.value, comment: `seeded ${seed.value}` })),
+        { type: 'ip-dst', value: '191.252.110.0/24', comment: 'hosting range' },
+      ],
+    });
+    misp.trackEvent(created.id);
+    misp.trackTag(`${misp.namePrefix}:campaign`);
+    const domain = created.attributes.find((attribute) => attribute.value === 'f84f305c.com');
+    await misp.client.addSighting({ attributeId: domain!.id, type: 0, source: 'e2e' });
+    await misp.client.addSighting({ attributeId: domain!.id, type: 1, source: 'e2e' });
+    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+    pages.setPage('/chaes.html', reportPage('Chaes IoCs', markdownToHtml(chaes)));
+  });
+  afterAll(async () => {
+    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
+  });
+
+  it('marks exactly the seeded values where they stand, in defanged text too', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/chaes.html`);
+    const expected = [...SEEDED, ...VIA_CIDR].map((seed) => seed.original);
+    const marks = await waitForMarks(page, expected.length);
+    const targets = await textRects(page, expected);
+    expect(new Set(targets.map((t) => t.text))).toEqual(new Set(expected));
+    for (const target of targets) {
+      expect(
+        marks.some((mark) => overlaps(mark.box, target.box)),
+        `no mark on ${target.text}`,
+      ).toBe(true);
+    }
+    if (misp.kind === 'sim') {
+      // Nothing else on the page is known to the stand-in: every mark sits on a seeded value.
+      for (const mark of marks) {
+        const stray = targets.some((target) => overlaps(mark.box, target.box))
+          ? ''
+          : await textUnder(page, mark.box);
+        expect(stray, `stray mark at ${JSON.stringify(mark.box)}`).toBe('');
+      }
+    }
+    // Threat level 1 (high) styles the marks.
+    expect(new Set(marks.map((mark) => mark.kind))).toEqual(new Set(['high']));
+    // Warninglisted values (is.gd is a top domain) get the muted "benign" mark, never a threat colour.
+    const benign = (await readMarks(page)).filter((mark) => mark.kind === 'benign');
+    const [shortener] = await textRects(page, ['is[.]gd/oYk9ielu?D=30']);
+    expect(benign.some((mark) => overlaps(mark.box, shortener!.box))).toBe(true);
+    await page.close();
+  });
+
+  it('the hover card shows the event, its tags and the sighting counts', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/chaes.html`);
+    await waitForMarks(page, SEEDED.length);
+    await page.evaluate(() => {
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.textContent?.includes('f84f305c[.]com'))
+          node.parentElement?.scrollIntoView({ block: 'center' });
+      }
+    });
+    await page.waitForTimeout(300);
+    const [target] = await textRects(page, ['f84f305c[.]com']);
+    await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
+    let dialog: Awaited<ReturnType<typeof findByRole>>;
+    await expect
+      .poll(async () => (dialog = await findByRole(page, 'dialog', 'MISP matches for f84f305c.com')), {
+        timeout: 10_000,
+      })
+      .toBeTruthy();
+    await expect
+      .poll(async () => textOf(page, dialog!.backendNodeId), { timeout: 10_000 })
+      .toContain(eventInfo);
+    const text = await textOf(page, dialog!.backendNodeId);
+    expect(text).toContain('tlp:amber');
+    expect(text).toContain(`${misp.namePrefix}:campaign`);
+    expect(text).toContain('Threat level: High');
+    expect(text).toContain('1 sighting');
+    expect(text).toContain('1 false positive');
+    expect(text).toContain('domain · Network activity · IDS');
+    expect(text).toContain('seeded f84f305c.com');
+    const link = await findByRole(page, 'link', 'Open event in MISP');
+    expect(link).toBeTruthy();
+    // Escape closes it.
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(async () => findByRole(page, 'dialog', 'MISP matches for f84f305c.com'))
+      .toBeUndefined();
+    await page.close();
+  });
+
+  it('scans content added after load', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/chaes.html`);
+    await waitForMarks(page, SEEDED.length);
+    const before = (await knownMarks(page)).length;
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.textContent = 'Update: the operators moved to 176[.]123.8.149 again.';
+      document.querySelector('article')!.prepend(p);
+    });
+    await expect.poll(async () => (await knownMarks(page)).length, { timeout: 10_000 }).toBe(before + 1);
+    await page.close();
+  });
+
+  it('a second visit within the TTL makes no MISP request', async () => {
+    if (!misp.sim) return expect(misp.kind).toBe('real'); // Request counting needs the stand-in.
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/chaes.html`);
+    await waitForMarks(page, SEEDED.length);
+    misp.sim.clearRequests();
+    await page.reload();
+    await waitForMarks(page, SEEDED.length);
+    await page.waitForTimeout(500);
+    expect(misp.sim.requests.filter((request) => request.path.startsWith('/attributes/restSearch'))).toEqual(
+      [],
+    );
+    await page.close();
+  });
+});
