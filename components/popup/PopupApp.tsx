@@ -1,12 +1,16 @@
+import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import type { PublicInstance } from '../../lib/messages';
-import { sendToBackground } from '../../lib/runtime';
+import { PagePanel } from './PagePanel';
+
+export interface PopupTab {
+  id: number;
+  title: string;
+  url: string;
+}
 
 /** The tab this popup is about: `?tab=<id>` when given, else the active tab of the current window. */
-export async function resolvePopupTab(
-  search: string,
-): Promise<{ id: number; title: string; url: string } | null> {
+export async function resolvePopupTab(search: string): Promise<PopupTab | null> {
   const requested = Number.parseInt(new URLSearchParams(search).get('tab') ?? '', 10);
   const tab = Number.isInteger(requested)
     ? await browser.tabs.get(requested).catch(() => undefined)
@@ -15,38 +19,44 @@ export async function resolvePopupTab(
   return { id: tab.id, title: tab.title ?? '', url: tab.url ?? '' };
 }
 
-export function PopupApp() {
-  const [tab, setTab] = useState<{ id: number; title: string; url: string } | null | undefined>(undefined);
-  const [instances, setInstances] = useState<PublicInstance[] | null>(null);
+/** The popup's panels, in tab order: one component (and file) each. */
+const PANELS: Array<{ id: string; label: string; Panel: FunctionComponent<{ tab: PopupTab }> }> = [
+  { id: 'page', label: 'Page', Panel: PagePanel },
+];
 
+export function PopupApp() {
+  const [tab, setTab] = useState<PopupTab | null | undefined>(undefined);
+  const [active, setActive] = useState(PANELS[0]!.id);
   useEffect(() => {
     void resolvePopupTab(location.search).then(setTab);
-    void sendToBackground('instances/list', {}).then((result) => setInstances(result.ok ? result.data : []));
   }, []);
-
-  const configured = instances && instances.length > 0;
+  const current = PANELS.find((panel) => panel.id === active) ?? PANELS[0]!;
   return (
-    <main style={{ width: '26rem', maxWidth: '100%', padding: '0.8rem', boxSizing: 'border-box' }}>
+    <main class="popup">
       <h1>Sightline</h1>
+      {PANELS.length > 1 && (
+        <div role="tablist" aria-label="Sightline views" class="tabs">
+          {PANELS.map((panel) => (
+            <button
+              key={panel.id}
+              type="button"
+              role="tab"
+              id={`tab-${panel.id}`}
+              aria-selected={panel.id === active}
+              aria-controls={`panel-${panel.id}`}
+              tabIndex={panel.id === active ? 0 : -1}
+              onClick={() => setActive(panel.id)}
+            >
+              {panel.label}
+            </button>
+          ))}
+        </div>
+      )}
       {tab === null && <p class="status-error">This tab cannot be inspected.</p>}
       {tab && (
-        <section aria-label="Page">
-          <p class="hint" data-tab-id={tab.id}>
-            {tab.title || tab.url}
-          </p>
-        </section>
-      )}
-      {instances && !configured && (
-        <p>
-          Sightline is not connected to a MISP yet.{' '}
-          <a href={browser.runtime.getURL('/options.html')} target="_blank" rel="noreferrer">
-            Open the options
-          </a>{' '}
-          to add one.
-        </p>
-      )}
-      {configured && (
-        <p class="hint">Connected to {instances.map((instance) => instance.name).join(', ')}.</p>
+        <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
+          <current.Panel tab={tab} />
+        </div>
       )}
     </main>
   );

@@ -1,130 +1,25 @@
 import { browser } from 'wxt/browser';
 import { openDatabase } from '../db';
-import type { ConnectionInfo, ErrorInfo } from '../messages';
-import { MispClient, MispError } from '../misp';
-import { loadInstances, loadPreferences, saveInstances, savePreferences } from '../settings';
-import { checkMispUrl } from '../url';
+import { Outbox } from '../outbox/outbox';
 import { updateBadge } from './badge';
-import { InstanceInputError, saveInstanceInput, toPublic } from './instances';
-import { type BenignCheck, Lookups, lookupInstances } from './lookups';
+import { pageHandlers } from './handlers/pages';
+import { settingsHandlers } from './handlers/settings';
+import { type BenignCheck, Lookups } from './lookups';
 import { registerMenusAndCommands } from './menus';
-import { pageScanDecision } from './page-config';
 import { createMessageListener, type Handlers } from './router';
+import type { BackgroundServices } from './services';
 import { TabReports } from './tabs';
 
-/** Turns anything thrown into the error shape extension pages show. */
-export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof MispError) return { kind: error.kind, message: error.message };
-  if (error instanceof InstanceInputError) return { kind: 'input', message: error.message };
-  return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
-}
+export const OUTBOX_ALARM = 'sightline-outbox';
 
-async function testConnection(url: string, apiKey: string): Promise<ConnectionInfo> {
-  const { requestTimeoutMs } = await loadPreferences();
-  const info = await new MispClient({ url, apiKey, timeoutMs: requestTimeoutMs }).testConnection();
-  const { siteAdmin: _siteAdmin, ...permissions } = info.permissions;
-  return {
-    version: info.version,
-    userEmail: info.user.email,
-    orgName: info.org.name,
-    roleName: info.role.name,
-    permissions,
-  };
-}
-
-export interface BackgroundServices {
-  lookups: Lookups;
-  tabs: TabReports;
-}
+/** Each feature's message handlers, one module each. */
+const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers> = [
+  settingsHandlers,
+  pageHandlers,
+];
 
 export function createHandlers(services: Promise<BackgroundServices>): Handlers {
-  return {
-    'instances/list': async () => ({ ok: true, data: (await loadInstances()).map(toPublic) }),
-    'instances/save': async ({ instance }) => {
-      try {
-        const saved = toPublic(await saveInstanceInput(instance));
-        (await services).lookups.clearCidrCache();
-        return { ok: true, data: saved };
-      } catch (error) {
-        return { ok: false, error: toErrorInfo(error) };
-      }
-    },
-    'instances/remove': async ({ id }) => {
-      await saveInstances((await loadInstances()).filter((instance) => instance.id !== id));
-      return { ok: true, data: {} };
-    },
-    'connection/test': async ({ id, url, apiKey }) => {
-      const checked = checkMispUrl(url);
-      if (checked.error || !checked.normalized) {
-        return { ok: false, error: { kind: 'input', message: checked.error ?? 'Invalid URL.' } };
-      }
-      const stored = id ? (await loadInstances()).find((instance) => instance.id === id) : undefined;
-      const key = apiKey?.trim() || stored?.apiKey || '';
-      if (!key) return { ok: false, error: { kind: 'input', message: 'Enter the API key first.' } };
-      try {
-        return { ok: true, data: await testConnection(checked.normalized, key) };
-      } catch (error) {
-        return { ok: false, error: toErrorInfo(error) };
-      }
-    },
-    'preferences/get': async () => ({ ok: true, data: await loadPreferences() }),
-    'preferences/save': async ({ patch }) => ({ ok: true, data: await savePreferences(patch) }),
-    'page/config': async ({ url }) => {
-      const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
-      return { ok: true, data: pageScanDecision(url, preferences, instances) };
-    },
-    'page/indicators': async ({ url, title, indicators }, sender) => {
-      const tabId = sender.tab?.id ?? -1;
-      const { lookups, tabs } = await services;
-      const statuses = await lookups.statuses(tabId, indicators);
-      await tabs.setFrame(tabId, sender.frameId ?? 0, {
-        url,
-        title,
-        indicators: indicators.map((indicator) => ({
-          ...indicator,
-          status: statuses[indicator.value] ?? { status: 'pending' },
-        })),
-        updatedAt: Date.now(),
-      });
-      await updateBadge(tabId, await tabs.badge(tabId));
-      return { ok: true, data: { statuses } };
-    },
-    'lookup/values': async ({ indicators }, sender) => {
-      const { lookups } = await services;
-      return { ok: true, data: { statuses: await lookups.statuses(sender.tab?.id ?? -1, indicators) } };
-    },
-    'card/matches': async ({ value }) => {
-      const { lookups } = await services;
-      const instances = await lookupInstances();
-      const matches = (await lookups.service.cached([value])).get(value) ?? [];
-      return {
-        ok: true,
-        data: { value, matches, instances: instances.map(({ id, name, url }) => ({ id, name, url })) },
-      };
-    },
-    'tab/indicators': async ({ tabId }) => {
-      const { lookups, tabs } = await services;
-      const instances = await lookupInstances();
-      const summary = await tabs.summary(tabId, lookups.problemList(instances));
-      if (!summary.url) {
-        const tab = await browser.tabs.get(tabId).catch(() => undefined);
-        summary.url = tab?.url ?? '';
-        summary.title = tab?.title ?? '';
-      }
-      return { ok: true, data: summary };
-    },
-    'tab/scan': async ({ tabId }) => {
-      try {
-        await browser.tabs.sendMessage(tabId, { channel: 'sightline', command: 'scan' });
-        return { ok: true, data: {} };
-      } catch {
-        return {
-          ok: false,
-          error: { kind: 'tab', message: 'Sightline cannot scan this tab (reload the page first).' },
-        };
-      }
-    },
-  };
+  return Object.assign({}, ...HANDLER_MODULES.map((module) => module(services)));
 }
 
 /**
@@ -135,7 +30,11 @@ export function startBackground(options: { isBenign: BenignCheck }): void {
   const services: Promise<BackgroundServices> = openDatabase().then((db) => {
     const lookups = new Lookups(db, options.isBenign);
     void lookups.service.prune();
-    return { lookups, tabs: new TabReports(browser.storage.session) };
+    const outbox = new Outbox(db, {
+      scheduleWake: (when) =>
+        void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(when, Date.now() + 1000) }),
+    });
+    return { db, lookups, tabs: new TabReports(browser.storage.session), outbox };
   });
   const listener = createMessageListener(createHandlers(services), {
     extensionId: browser.runtime.id,
@@ -158,5 +57,10 @@ export function startBackground(options: { isBenign: BenignCheck }): void {
       });
     }
   });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === OUTBOX_ALARM) void services.then(({ outbox }) => outbox.processDue());
+  });
+  // Writes left over from an earlier run (browser restart, worker killed mid-request) go out now.
+  void services.then(({ outbox }) => outbox.processDue());
   registerMenusAndCommands();
 }

@@ -1,0 +1,68 @@
+import { browser } from 'wxt/browser';
+import { loadInstances, loadPreferences } from '../../settings';
+import { updateBadge } from '../badge';
+import { lookupInstances } from '../lookups';
+import { pageScanDecision } from '../page-config';
+import type { Handlers } from '../router';
+import type { BackgroundServices } from '../services';
+
+/** Content scripts' reports and lookups, the hover card, and the popup's view of a tab. */
+export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
+  return {
+    'page/config': async ({ url }) => {
+      const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
+      return { ok: true, data: pageScanDecision(url, preferences, instances) };
+    },
+    'page/indicators': async ({ url, title, indicators }, sender) => {
+      const tabId = sender.tab?.id ?? -1;
+      const { lookups, tabs } = await services;
+      const statuses = await lookups.statuses(tabId, indicators);
+      await tabs.setFrame(tabId, sender.frameId ?? 0, {
+        url,
+        title,
+        indicators: indicators.map((indicator) => ({
+          ...indicator,
+          status: statuses[indicator.value] ?? { status: 'pending' },
+        })),
+        updatedAt: Date.now(),
+      });
+      await updateBadge(tabId, await tabs.badge(tabId));
+      return { ok: true, data: { statuses } };
+    },
+    'lookup/values': async ({ indicators }, sender) => {
+      const { lookups } = await services;
+      return { ok: true, data: { statuses: await lookups.statuses(sender.tab?.id ?? -1, indicators) } };
+    },
+    'card/matches': async ({ value }) => {
+      const { lookups } = await services;
+      const instances = await lookupInstances();
+      const matches = (await lookups.service.cached([value])).get(value) ?? [];
+      return {
+        ok: true,
+        data: { value, matches, instances: instances.map(({ id, name, url }) => ({ id, name, url })) },
+      };
+    },
+    'tab/indicators': async ({ tabId }) => {
+      const { lookups, tabs } = await services;
+      const instances = await lookupInstances();
+      const summary = await tabs.summary(tabId, lookups.problemList(instances));
+      if (!summary.url) {
+        const tab = await browser.tabs.get(tabId).catch(() => undefined);
+        summary.url = tab?.url ?? '';
+        summary.title = tab?.title ?? '';
+      }
+      return { ok: true, data: summary };
+    },
+    'tab/scan': async ({ tabId }) => {
+      try {
+        await browser.tabs.sendMessage(tabId, { channel: 'sightline', command: 'scan' });
+        return { ok: true, data: {} };
+      } catch {
+        return {
+          ok: false,
+          error: { kind: 'tab', message: 'Sightline cannot scan this tab (reload the page first).' },
+        };
+      }
+    },
+  };
+}

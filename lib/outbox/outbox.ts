@@ -1,0 +1,182 @@
+import type { OutboxRecord, SightlineDatabase } from '../db';
+import { isMispError, type MispErrorKind } from '../misp';
+
+/**
+ * Every write to MISP (event, attributes, sighting) goes through this durable queue in IndexedDB:
+ * the record is stored before the first attempt and kept until MISP confirms it. Each record's id is
+ * the client-made key of the write (an event's uuid, a sighting's key), so enqueueing twice stores
+ * one record, and each kind's sender must make a retry safe (MISP answers a known event uuid with
+ * "already exists"; a sighting is checked for before it is sent again).
+ *
+ * Network trouble (unreachable, timeout, 5xx, 429) → the record stays queued and is retried with
+ * backoff (an alarm wakes the service worker); anything else (validation, permission, key) → failed,
+ * shown to the analyst with MISP's reason, and kept until they retry or discard it.
+ */
+
+export interface OutboxSender {
+  /** Performs the write; returns what the UI shows on success. Throws MispError on failure. */
+  send(record: OutboxRecord): Promise<unknown>;
+}
+
+export const RETRYABLE_KINDS: ReadonlySet<MispErrorKind> = new Set([
+  'unreachable',
+  'timeout',
+  'server-error',
+  'rate-limited',
+]);
+
+/** Backoff after the n-th failed attempt: 30 s, 1, 2, 5, 10, then every 30 minutes. */
+export function backoffMs(attempts: number): number {
+  const steps = [30_000, 60_000, 120_000, 300_000, 600_000];
+  return steps[Math.min(attempts - 1, steps.length - 1)] ?? 1_800_000;
+}
+
+export function isRetryable(error: unknown): boolean {
+  return isMispError(error) && RETRYABLE_KINDS.has(error.kind);
+}
+
+export interface OutboxOptions {
+  now?: () => number;
+  /** Asks to be woken at `when` (the background wires this to `browser.alarms`). */
+  scheduleWake?: (when: number) => void;
+  onChange?: (record: OutboxRecord) => void;
+}
+
+export class Outbox {
+  private readonly senders = new Map<string, OutboxSender>();
+  private readonly now: () => number;
+  private readonly inProgress = new Map<string, Promise<OutboxRecord>>();
+
+  constructor(
+    private readonly db: SightlineDatabase,
+    private readonly options: OutboxOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  register(kind: string, sender: OutboxSender): void {
+    this.senders.set(kind, sender);
+  }
+
+  /** Stores a write (once per id) without sending it. */
+  async enqueue(entry: {
+    id: string;
+    kind: string;
+    instanceId: string;
+    payload: unknown;
+    tabId?: number;
+  }): Promise<OutboxRecord> {
+    const existing = await this.db.get('outbox', entry.id);
+    if (existing) return existing;
+    const record: OutboxRecord = {
+      ...entry,
+      createdAt: this.now(),
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: this.now(),
+    };
+    await this.db.put('outbox', record);
+    this.options.onChange?.(record);
+    return record;
+  }
+
+  /** Stores (if new) and sends at once; a concurrent call for the same id joins the running attempt. */
+  async submit(entry: {
+    id: string;
+    kind: string;
+    instanceId: string;
+    payload: unknown;
+    tabId?: number;
+  }): Promise<OutboxRecord> {
+    await this.enqueue(entry);
+    return this.attempt(entry.id);
+  }
+
+  /** One attempt for a record, unless it is already sent or being sent. */
+  attempt(id: string): Promise<OutboxRecord> {
+    const running = this.inProgress.get(id);
+    if (running) return running;
+    const attempt = this.runAttempt(id).finally(() => this.inProgress.delete(id));
+    this.inProgress.set(id, attempt);
+    return attempt;
+  }
+
+  /** Sends every queued record that is due (alarm, start-up, "Retry now"). */
+  async processDue(options: { force?: boolean } = {}): Promise<OutboxRecord[]> {
+    const all = await this.db.getAll('outbox');
+    const due = all.filter(
+      (record) =>
+        // A record left "sending" by a service worker that died mid-request is retried (safely: see above).
+        (record.state === 'queued' || (record.state === 'sending' && !this.inProgress.has(record.id))) &&
+        (options.force || record.nextAttemptAt <= this.now()),
+    );
+    const results: OutboxRecord[] = [];
+    for (const record of due) results.push(await this.attempt(record.id));
+    this.scheduleNext(await this.db.getAll('outbox'));
+    return results;
+  }
+
+  async list(): Promise<OutboxRecord[]> {
+    return (await this.db.getAll('outbox')).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async get(id: string): Promise<OutboxRecord | undefined> {
+    return this.db.get('outbox', id);
+  }
+
+  /** The analyst retries a failed record now. */
+  async retry(id: string): Promise<OutboxRecord | undefined> {
+    const record = await this.db.get('outbox', id);
+    if (!record || record.state === 'sent') return record;
+    await this.db.put('outbox', { ...record, state: 'queued', nextAttemptAt: this.now() });
+    return this.attempt(id);
+  }
+
+  async discard(id: string): Promise<void> {
+    await this.db.delete('outbox', id);
+  }
+
+  /** Forgets sent records older than `maxAgeMs` (they are shown for a while, then pruned). */
+  async pruneSent(maxAgeMs: number): Promise<void> {
+    for (const record of await this.db.getAll('outbox')) {
+      if (record.state === 'sent' && this.now() - record.createdAt > maxAgeMs)
+        await this.db.delete('outbox', record.id);
+    }
+  }
+
+  private async runAttempt(id: string): Promise<OutboxRecord> {
+    const record = await this.db.get('outbox', id);
+    if (!record) throw new Error(`No outbox record ${id}`);
+    if (record.state === 'sent') return record;
+    const sender = this.senders.get(record.kind);
+    if (!sender) throw new Error(`No sender for outbox records of kind ${record.kind}`);
+    const sending: OutboxRecord = { ...record, state: 'sending', attempts: record.attempts + 1 };
+    await this.db.put('outbox', sending);
+    this.options.onChange?.(sending);
+    let next: OutboxRecord;
+    try {
+      const result = await sender.send(sending);
+      next = { ...sending, state: 'sent', result, lastError: undefined };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      next = isRetryable(error)
+        ? {
+            ...sending,
+            state: 'queued',
+            lastError: message,
+            nextAttemptAt: this.now() + backoffMs(sending.attempts),
+          }
+        : { ...sending, state: 'failed', lastError: message };
+    }
+    await this.db.put('outbox', next);
+    this.options.onChange?.(next);
+    if (next.state === 'queued') this.options.scheduleWake?.(next.nextAttemptAt);
+    return next;
+  }
+
+  private scheduleNext(records: OutboxRecord[]): void {
+    const queued = records.filter((record) => record.state === 'queued');
+    if (queued.length === 0) return;
+    this.options.scheduleWake?.(Math.min(...queued.map((record) => record.nextAttemptAt)));
+  }
+}
