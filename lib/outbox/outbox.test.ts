@@ -36,7 +36,11 @@ describe('Outbox', () => {
     const { outbox } = await setup();
     let calls = 0;
     outbox.register('event', {
-      send: async () => (calls++, await new Promise((r) => setTimeout(r, 5)), 'ok'),
+      send: async () => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return 'ok';
+      },
     });
     const [a, b] = await Promise.all([outbox.submit(entry('uuid-2')), outbox.submit(entry('uuid-2'))]);
     expect(a.state).toBe('sent');

@@ -1,0 +1,1 @@
+export { md5 } from './hashes';

@@ -1,0 +1,1 @@
+export { sha1 } from './hashes';

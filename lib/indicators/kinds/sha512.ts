@@ -1,0 +1,1 @@
+export { sha512 } from './hashes';

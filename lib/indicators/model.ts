@@ -1,0 +1,75 @@
+import type { MispType } from './misp-types';
+
+/** The indicator kinds the scanner recognises (one module each under `kinds/`). */
+export const INDICATOR_KINDS = [
+  'ipv4',
+  'ipv6',
+  'cidr',
+  'domain',
+  'url',
+  'email',
+  'md5',
+  'sha1',
+  'sha256',
+  'sha512',
+  'ssdeep',
+  'cve',
+  'btc',
+] as const;
+
+export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
+
+/** One indicator found in a text. Offsets index the text that was scanned (UTF-16 code units). */
+export interface Occurrence {
+  readonly type: IndicatorKind;
+  /** Refanged, normalised value (what goes to MISP). */
+  readonly value: string;
+  /** The characters as they stand in the text, possibly defanged (`evil[.]com`). */
+  readonly original: string;
+  readonly start: number;
+  readonly end: number;
+  /** True when the original was written in a defanged form. */
+  readonly defanged: boolean;
+}
+
+/** A piece of page text, one per DOM text node, in document order. */
+export interface TextChunk {
+  readonly text: string;
+  /** True when a block boundary (block element, `<br>`, table cell…) separates it from the previous chunk. */
+  readonly blockBreakBefore: boolean;
+}
+
+export interface ChunkPosition {
+  readonly chunk: number;
+  readonly offset: number;
+}
+
+/** An occurrence located in a chunk list; `end` is exclusive (offset in the chunk holding the last character, plus one). */
+export interface ChunkOccurrence {
+  readonly type: IndicatorKind;
+  readonly value: string;
+  readonly original: string;
+  readonly start: ChunkPosition;
+  readonly end: ChunkPosition;
+  readonly defanged: boolean;
+}
+
+/**
+ * What a kind module provides: a shape check, validation and normalisation of a refanged candidate,
+ * and the MISP attribute types it maps to.
+ */
+export interface IndicatorKindSpec {
+  readonly kind: IndicatorKind;
+  /** Human label for UI lists. */
+  readonly label: string;
+  /** MISP attribute types an analyst may file this kind as; the first is the usual one. */
+  readonly mispTypes: readonly MispType[];
+  /** The MISP type to preselect for a (normalised) value. */
+  defaultMispType(value: string): MispType;
+  /** Cheap shape test on a refanged candidate (the whole string). */
+  detect(candidate: string): boolean;
+  /** Full validity check on a refanged candidate. */
+  validate(candidate: string): boolean;
+  /** Canonical form of a valid refanged candidate (case, compression). */
+  normalise(candidate: string): string;
+}
