@@ -3,6 +3,8 @@ import { defineConfig } from 'wxt';
 
 // Sightline's manifest. Entry points under entrypoints/ only wire things up; logic lives in lib/.
 export default defineConfig({
+  // Parallel work (several builds at once) can point SIGHTLINE_OUT_DIR at a folder of its own.
+  outDir: process.env.SIGHTLINE_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({

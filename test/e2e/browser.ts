@@ -4,7 +4,12 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROME_EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const CHROME_EXTENSION_DIR = resolve(
+  import.meta.dirname,
+  '../..',
+  process.env.SIGHTLINE_OUT_DIR ?? '.output',
+  'chrome-mv3',
+);
 
 /** The bit of the `chrome` API the tests call inside the service worker. */
 export interface ChromeGlobal {
