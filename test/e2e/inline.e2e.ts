@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
+import {
+  type ChromeGlobal,
+  configureInstance,
+  type ExtensionBrowser,
+  launchExtensionBrowser,
+} from './browser';
 import { findByRole, overlaps, readMarks, textOf, textRects, textUnder } from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
@@ -178,6 +183,52 @@ describe('inline matches on a real report', () => {
     expect(misp.sim.requests.filter((request) => request.path.startsWith('/attributes/restSearch'))).toEqual(
       [],
     );
+    await page.close();
+  });
+
+  it('"Only when I ask" sends nothing to MISP until asked, then marks the page', async () => {
+    if (!misp.sim) return expect(misp.kind).toBe('real'); // Request counting needs the stand-in.
+    await browser.worker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as ChromeGlobal;
+      const { preferences } = await chrome.storage.local.get('preferences');
+      await chrome.storage.local.set({
+        preferences: { ...(preferences as object), highlightMode: 'ask', cacheTtlMinutes: 60 },
+      });
+    });
+    // Values the cache has not seen, so that a scan would have to ask MISP.
+    pages.setPage(
+      '/ask.html',
+      reportPage(
+        'Ask first',
+        '<p>Beacons to 91[.]219.236.18 and 185[.]62.190.7 were seen.</p><p>Also 200[.]234.195.91.</p>',
+      ),
+    );
+    misp.sim.clearRequests();
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/ask.html`);
+    await page.waitForTimeout(1500);
+    expect(misp.sim.requests).toEqual([]);
+    expect(await readMarks(page)).toEqual([]);
+    const tabId = await browser.worker.evaluate(async (url) => {
+      const { chrome } = globalThis as unknown as ChromeGlobal;
+      return (await chrome.tabs.query({ url }))[0]?.id;
+    }, `${pages.url}/ask.html`);
+    // The analyst asks (the popup, the shortcut and the context menu all send this).
+    const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    await popup.evaluate(async (id) => {
+      const { chrome } = globalThis as unknown as {
+        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+      };
+      await chrome.runtime.sendMessage({ channel: 'sightline', type: 'tab/scan', payload: { tabId: id } });
+    }, tabId);
+    await waitForMarks(page, 1);
+    expect(misp.sim.requests.some((request) => request.path.startsWith('/attributes/restSearch'))).toBe(true);
+    await browser.worker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as ChromeGlobal;
+      const { preferences } = await chrome.storage.local.get('preferences');
+      await chrome.storage.local.set({ preferences: { ...(preferences as object), highlightMode: 'auto' } });
+    });
+    await popup.close();
     await page.close();
   });
 });
