@@ -1,7 +1,21 @@
 import { z } from 'zod';
+import { AttributesSubmissionSchema, EventSubmissionSchema, SubmissionViewSchema } from './events/model';
 import { INDICATOR_KINDS } from './indicators/model';
 import { MatchSchema } from './lookup/matches';
 import { HIGHLIGHT_MODES, PreferencesSchema } from './settings';
+import {
+  MAX_SIGHTING_VALUES,
+  SightingHistoryRowSchema,
+  SightingPermissionViewSchema,
+  SightingTypeSchema,
+  SightingViewSchema,
+} from './sightings/model';
+import {
+  AlertViewSchema,
+  WatchInstanceViewSchema,
+  WatchSettingsSchema,
+  WatchTestReportSchema,
+} from './watch/model';
 
 /**
  * The one message protocol between content scripts, popup, options and the background.
@@ -34,6 +48,10 @@ export const PublicInstanceSchema = z.object({
   hasKey: z.boolean(),
   useForLookups: z.boolean(),
   defaultForEvents: z.boolean(),
+  /** Preset by the organisation's policy: URL and name are locked. */
+  managed: z.boolean().optional(),
+  /** The policy supplies the key. */
+  keyFromPolicy: z.boolean().optional(),
 });
 export type PublicInstance = z.infer<typeof PublicInstanceSchema>;
 
@@ -185,6 +203,180 @@ export const protocol = {
     from: 'ui',
     request: z.object({ tabId: z.number().int().nonnegative() }),
     response: Result(z.object({})),
+  },
+  /** Watched tags (issue 7): settings and status per instance. */
+  'watch/get': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(z.array(WatchInstanceViewSchema)),
+  },
+  'watch/save': {
+    from: 'ui',
+    request: z.object({ instanceId: z.string().max(200), settings: WatchSettingsSchema }),
+    response: Result(WatchSettingsSchema),
+  },
+  /** Tag names for the "Watched tags" autocomplete (MISP's /tags/index, exact spelling). */
+  'watch/tags': {
+    from: 'ui',
+    request: z.object({ instanceId: z.string().max(200), search: z.string().max(255) }),
+    response: Result(z.array(z.object({ name: z.string(), colour: z.string() }))),
+  },
+  /** "Test": one poll that reports what it would notify, without notifying or moving the cursor. */
+  'watch/test': {
+    from: 'ui',
+    request: z.object({ instanceId: z.string().max(200) }),
+    response: Result(WatchTestReportSchema),
+  },
+  /** The popup's "Alerts" tab: recent alerts, unread count and the watch status lines. */
+  'alerts/list': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(
+      z.object({ alerts: z.array(AlertViewSchema), unread: z.number().int(), problems: z.array(z.string()) }),
+    ),
+  },
+  /** Opens an alert's event in MISP (same path as clicking its notification) and marks it read. */
+  'alerts/open': {
+    from: 'ui',
+    request: z.object({ id: z.string().max(500) }),
+    response: Result(z.object({})),
+  },
+  /** Marks alerts read (all when `ids` is absent). */
+  'alerts/mark-read': {
+    from: 'ui',
+    request: z.object({ ids: z.array(z.string().max(500)).max(1000).optional() }),
+    response: Result(z.object({})),
+  },
+  /** Event filing (issue 5): the default instance for events and what its key may do. */
+  'events/setup': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(
+      z.object({
+        instance: PublicInstanceRefSchema.nullable(),
+        canPublish: z.boolean(),
+        canCreateTags: z.boolean(),
+        problem: z.string().optional(),
+      }),
+    ),
+  },
+  /** Tag names for the "Tags" autocomplete (MISP's /tags/index, exact spelling). */
+  'events/tags': {
+    from: 'ui',
+    request: z.object({ search: z.string().max(255) }),
+    response: Result(z.array(z.object({ name: z.string(), colour: z.string() }))),
+  },
+  /** Recent events (optionally by info) for "Add to existing event". */
+  'events/recent': {
+    from: 'ui',
+    request: z.object({ info: z.string().max(255) }),
+    response: Result(
+      z.array(z.object({ id: z.string(), info: z.string(), date: z.string(), org: z.string() })),
+    ),
+  },
+  /** Files a new event through the outbox (the key is the event's uuid: repeats are one event). */
+  'events/create': {
+    from: 'ui',
+    request: EventSubmissionSchema,
+    response: Result(SubmissionViewSchema),
+  },
+  /** Adds attributes to an existing event through the outbox. */
+  'events/add-attributes': {
+    from: 'ui',
+    request: AttributesSubmissionSchema,
+    response: Result(SubmissionViewSchema),
+  },
+  /** Event and attribute submissions in the outbox, newest first. */
+  'events/submissions': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(z.array(SubmissionViewSchema)),
+  },
+  'events/retry': {
+    from: 'ui',
+    request: z.object({ id: z.string().max(100) }),
+    response: Result(SubmissionViewSchema.nullable()),
+  },
+  'events/discard': {
+    from: 'ui',
+    request: z.object({ id: z.string().max(100) }),
+    response: Result(z.object({})),
+  },
+  /** Options: what the organisation's policy locks (settings handlers). */
+  'policy/get': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(
+      z.object({
+        lockInstances: z.boolean(),
+        locked: z.array(z.string()),
+        managedInstances: z.number().int(),
+      }),
+    ),
+  },
+  /** Options: lookup cache statistics and "Clear cache". */
+  'cache/stats': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(z.object({ entries: z.number().int(), hits: z.number().int() })),
+  },
+  'cache/clear': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(z.object({})),
+  },
+  /** Options: settings as JSON; keys only when asked. */
+  'settings/export': {
+    from: 'ui',
+    request: z.object({ includeKeys: z.boolean() }),
+    response: Result(z.object({ json: z.string() })),
+  },
+  'settings/import': {
+    from: 'ui',
+    request: z.object({ json: z.string().max(1_000_000) }),
+    response: Result(z.object({ instances: z.number().int(), preferences: z.number().int() })),
+  },
+  /**
+   * Records a sighting (0), false positive (1) or expiration (2) of values. From the hover card the
+   * source page is the sender's frame; from the popup it is `tabId`'s page. Goes through the outbox.
+   */
+  'sightings/record': {
+    from: 'any',
+    request: z.object({
+      values: z.array(z.string().min(1).max(MAX_VALUE_LENGTH)).min(1).max(MAX_SIGHTING_VALUES),
+      type: SightingTypeSchema,
+      tabId: z.number().int().nonnegative().optional(),
+    }),
+    response: Result(z.object({ records: z.array(SightingViewSchema) })),
+  },
+  /** Undoes a recorded sighting (MISP /sightings/delete) or cancels one still queued. */
+  'sightings/undo': {
+    from: 'any',
+    request: z.object({ key: z.string().min(1).max(200) }),
+    response: Result(z.object({ outcome: z.enum(['undone', 'cancelled', 'queued']), message: z.string() })),
+  },
+  /** The analyst's recent sightings and the outbox state of queued ones. */
+  'sightings/list': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(z.object({ records: z.array(SightingViewSchema) })),
+  },
+  'sightings/retry': {
+    from: 'ui',
+    request: z.object({ key: z.string().min(1).max(200) }),
+    response: Result(SightingViewSchema),
+  },
+  /** Whether the connection's key may record sightings (perm_sighting, cached in the background). */
+  'sightings/permission': {
+    from: 'any',
+    request: z.object({}),
+    response: Result(SightingPermissionViewSchema),
+  },
+  /** The sighting history of one attribute, on demand (with org and source). */
+  'sightings/history': {
+    from: 'any',
+    request: z.object({ instanceId: z.string().max(200), attributeId: z.string().max(64) }),
+    response: Result(z.object({ rows: z.array(SightingHistoryRowSchema) })),
   },
 } as const satisfies Record<
   string,

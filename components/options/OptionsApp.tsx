@@ -1,8 +1,24 @@
 import type { FunctionComponent } from 'preact';
+import { AppearanceSection } from './AppearanceSection';
+import { BackupSection } from './BackupSection';
+import { CacheSection } from './CacheSection';
+import { HighlightSection } from './HighlightSection';
 import { InstanceSection } from './InstanceSection';
+import { PrivacySection } from './PrivacySection';
+import { SightingSourceSection } from './SightingSourceSection';
+import { WatchedTagsSection } from './WatchedTagsSection';
 
 /** The options page's sections, in order: one component (and file) each. */
-const SECTIONS: FunctionComponent[] = [InstanceSection];
+const SECTIONS: FunctionComponent[] = [
+  InstanceSection,
+  HighlightSection,
+  WatchedTagsSection,
+  SightingSourceSection,
+  CacheSection,
+  BackupSection,
+  PrivacySection,
+  AppearanceSection,
+];
 
 export function OptionsApp() {
   return (

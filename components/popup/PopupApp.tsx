@@ -1,7 +1,9 @@
 import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { AlertsPanel } from './AlertsPanel';
 import { PagePanel } from './PagePanel';
+import { SightingsPanel } from './SightingsPanel';
 
 export interface PopupTab {
   id: number;
@@ -22,6 +24,8 @@ export async function resolvePopupTab(search: string): Promise<PopupTab | null> 
 /** The popup's panels, in tab order: one component (and file) each. */
 const PANELS: Array<{ id: string; label: string; Panel: FunctionComponent<{ tab: PopupTab }> }> = [
   { id: 'page', label: 'Page', Panel: PagePanel },
+  { id: 'sightings', label: 'Sightings', Panel: SightingsPanel },
+  { id: 'alerts', label: 'Alerts', Panel: AlertsPanel },
 ];
 
 export function PopupApp() {

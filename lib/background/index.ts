@@ -1,9 +1,14 @@
 import { browser } from 'wxt/browser';
 import { openDatabase } from '../db';
 import { Outbox } from '../outbox/outbox';
+import { forgetPolicy, loadPolicy } from '../settings';
 import { updateBadge } from './badge';
+import { eventHandlers, registerEventSenders } from './handlers/events';
 import { pageHandlers } from './handlers/pages';
 import { settingsHandlers } from './handlers/settings';
+import { registerSightingSenders, sightingHandlers } from './handlers/sightings';
+import { startWatch, watchHandlers } from './handlers/watch';
+import { restrictStorageToTrustedContexts } from './hardening';
 import { type BenignCheck, Lookups } from './lookups';
 import { registerMenusAndCommands } from './menus';
 import { createMessageListener, type Handlers } from './router';
@@ -16,6 +21,9 @@ export const OUTBOX_ALARM = 'sightline-outbox';
 const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers> = [
   settingsHandlers,
   pageHandlers,
+  eventHandlers,
+  sightingHandlers,
+  watchHandlers,
 ];
 
 export function createHandlers(services: Promise<BackgroundServices>): Handlers {
@@ -27,6 +35,12 @@ export function createHandlers(services: Promise<BackgroundServices>): Handlers 
  * that registers late misses the event that woke it); the services they use open asynchronously.
  */
 export function startBackground(options: { isBenign: BenignCheck }): void {
+  void restrictStorageToTrustedContexts();
+  // Start the (slow, first-time) policy read now, and read it again when an administrator changes it.
+  void loadPolicy();
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') forgetPolicy();
+  });
   const services: Promise<BackgroundServices> = openDatabase().then((db) => {
     const lookups = new Lookups(db, options.isBenign);
     void lookups.service.prune();
@@ -34,7 +48,10 @@ export function startBackground(options: { isBenign: BenignCheck }): void {
       scheduleWake: (when) =>
         void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(when, Date.now() + 1000) }),
     });
-    return { db, lookups, tabs: new TabReports(browser.storage.session), outbox };
+    registerSightingSenders(outbox, db);
+    const ready: BackgroundServices = { db, lookups, tabs: new TabReports(browser.storage.session), outbox };
+    registerEventSenders(outbox, ready);
+    return ready;
   });
   const listener = createMessageListener(createHandlers(services), {
     extensionId: browser.runtime.id,
@@ -63,4 +80,5 @@ export function startBackground(options: { isBenign: BenignCheck }): void {
   // Writes left over from an earlier run (browser restart, worker killed mid-request) go out now.
   void services.then(({ outbox }) => outbox.processDue());
   registerMenusAndCommands();
+  startWatch(services);
 }

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { addExtras, draftFor, indicatorsInText, saveDraft } from '../events/drafts';
 
 /** Context menu entries and keyboard commands: each just asks the tab's content script to act. */
 export function registerMenusAndCommands(): void {
@@ -10,12 +11,23 @@ export function registerMenusAndCommands(): void {
         title: 'Look up in MISP',
         contexts: ['selection'],
       });
+      browser.contextMenus.create({
+        id: 'sightline-draft',
+        title: 'Add selection to draft event',
+        contexts: ['selection'],
+      });
     });
   });
   browser.contextMenus.onClicked.addListener((info, tab) => {
     if (tab?.id === undefined) return;
     if (info.menuItemId === 'sightline-scan') {
       void browser.tabs.sendMessage(tab.id, { channel: 'sightline', command: 'scan' }).catch(() => undefined);
+    }
+    if (info.menuItemId === 'sightline-draft' && info.selectionText) {
+      void addSelectionToDraft(
+        { id: tab.id, url: tab.url ?? '', title: tab.title ?? '' },
+        info.selectionText.slice(0, 100_000),
+      );
     }
     if (info.menuItemId === 'sightline-lookup' && info.selectionText) {
       void browser.tabs
@@ -35,4 +47,15 @@ export function registerMenusAndCommands(): void {
     if (content)
       void browser.tabs.sendMessage(tabId, { channel: 'sightline', command: content }).catch(() => undefined);
   });
+}
+
+/** "Add selection to draft event": the selection's indicators join the tab's draft, selected. */
+export async function addSelectionToDraft(
+  tab: { id: number; url: string; title: string },
+  text: string,
+): Promise<number> {
+  const found = indicatorsInText(text);
+  if (found.length === 0) return 0;
+  await saveDraft(addExtras(await draftFor(tab), found));
+  return found.length;
 }

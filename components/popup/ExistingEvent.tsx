@@ -1,0 +1,125 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { AttributeInput, SubmissionView } from '../../lib/events/model';
+import { sendToBackground } from '../../lib/runtime';
+
+type Recent = { id: string; info: string; date: string; org: string };
+
+/** "Add to existing event": pick a recent event (or search by info) and add the selected attributes. */
+export function ExistingEvent({
+  tabId,
+  attributes,
+  onDone,
+}: {
+  tabId: number;
+  attributes: AttributeInput[];
+  onDone: () => Promise<void>;
+}) {
+  const [search, setSearch] = useState('');
+  const [events, setEvents] = useState<Recent[] | null>(null);
+  const [eventId, setEventId] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<SubmissionView | null>(null);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      void sendToBackground('events/recent', { info: search.trim() }).then((answer) => {
+        if (!answer.ok) {
+          setError(answer.error.message);
+          return;
+        }
+        setError('');
+        setEvents(answer.data);
+        setEventId((current) =>
+          answer.data.some((event) => event.id === current) ? current : (answer.data[0]?.id ?? ''),
+        );
+      });
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  const add = async (event: MouseEvent) => {
+    if (!event.isTrusted || busy) return;
+    const target = events?.find((entry) => entry.id === eventId);
+    if (!target) return setError('Pick an event first.');
+    if (attributes.length === 0) return setError('Select at least one indicator.');
+    setBusy(true);
+    setError('');
+    setResult(null);
+    try {
+      const answer = await sendToBackground('events/add-attributes', {
+        key: crypto.randomUUID(),
+        tabId,
+        eventId: target.id,
+        eventInfo: target.info,
+        attributes,
+      });
+      if (!answer.ok) setError(answer.error.message);
+      else {
+        setResult(answer.data);
+        await onDone();
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const added = result?.attributes;
+  return (
+    <details class="sl-existing">
+      <summary>Add to an existing event</summary>
+      <label for="existing-search">Search events</label>
+      <input
+        id="existing-search"
+        type="search"
+        placeholder="Event info contains…"
+        value={search}
+        onInput={(event) => setSearch(event.currentTarget.value)}
+      />
+      <label for="existing-event">Existing event</label>
+      <select id="existing-event" value={eventId} onChange={(event) => setEventId(event.currentTarget.value)}>
+        {(events ?? []).map((entry) => (
+          <option key={entry.id} value={entry.id}>
+            {`#${entry.id} ${entry.info} (${entry.date}${entry.org ? `, ${entry.org}` : ''})`}
+          </option>
+        ))}
+      </select>
+      {events && events.length === 0 && <p class="hint">No matching events.</p>}
+      <div class="row">
+        <button type="button" disabled={busy} onClick={(event) => void add(event)}>
+          Add to existing event
+        </button>
+      </div>
+      {error && (
+        <p role="alert" class="status-error">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div role="status">
+          {result.state !== 'sent' && (
+            <p class="status-warn">{`Queued: ${result.lastError ?? 'MISP did not answer'}. Sightline retries it.`}</p>
+          )}
+          {added && (
+            <ul aria-label="Added attributes" class="sl-results">
+              {added.added.map((value) => (
+                <li key={value} class="status-ok">{`${value}: added`}</li>
+              ))}
+              {added.duplicates.map((value) => (
+                <li key={value} class="status-warn">{`${value}: already in this event`}</li>
+              ))}
+              {added.invalid.map((item) => (
+                <li key={item.value} class="status-error">{`${item.value}: ${item.reason}`}</li>
+              ))}
+            </ul>
+          )}
+          {added && (
+            <a href={added.url} target="_blank" rel="noreferrer">
+              Open event in MISP
+            </a>
+          )}
+        </div>
+      )}
+    </details>
+  );
+}

@@ -1,0 +1,195 @@
+import { useMemo, useState } from 'preact/hooks';
+import { defaultChoice, validChoice } from '../../lib/events/build';
+import type { Draft, ItemChoice } from '../../lib/events/model';
+import { type IndicatorKind, kindSpec, mispTypeChoice } from '../../lib/indicators';
+import type { ValueStatus } from '../../lib/messages';
+
+export interface ListedItem {
+  type: IndicatorKind;
+  value: string;
+  original: string;
+  count: number;
+  status: ValueStatus;
+}
+
+export function statusText(status: ValueStatus): string {
+  switch (status.status) {
+    case 'known': {
+      const n = status.eventCount ?? 0;
+      return `In MISP (${n} event${n === 1 ? '' : 's'})`;
+    }
+    case 'new':
+      return 'New';
+    case 'benign':
+      return status.benignList ? `Likely benign (${status.benignList})` : 'Likely benign';
+    case 'pending':
+      return 'Checking…';
+    case 'error':
+      return `Lookup failed${status.error ? `: ${status.error}` : ''}`;
+    case 'skipped':
+      return 'Not checked';
+  }
+}
+
+/** "Indicators on this page": grouped by type, one checkbox per value, options for the selected ones. */
+export function IndicatorList({
+  items,
+  draft,
+  onChange,
+}: {
+  items: ListedItem[];
+  draft: Draft;
+  onChange: (selected: Draft['selected']) => void;
+}) {
+  const [filter, setFilter] = useState('');
+  const visible = useMemo(() => {
+    const term = filter.trim().toLowerCase();
+    return term
+      ? items.filter(
+          (item) => item.value.toLowerCase().includes(term) || item.original.toLowerCase().includes(term),
+        )
+      : items;
+  }, [items, filter]);
+  const groups = useMemo(() => {
+    const byKind = new Map<IndicatorKind, ListedItem[]>();
+    for (const item of visible) byKind.set(item.type, [...(byKind.get(item.type) ?? []), item]);
+    return [...byKind];
+  }, [visible]);
+  const selectedCount = items.filter((item) => draft.selected[item.value]).length;
+
+  const toggle = (item: ListedItem, on: boolean) => {
+    const next = { ...draft.selected };
+    if (on) next[item.value] = next[item.value] ?? defaultChoice(item);
+    else delete next[item.value];
+    onChange(next);
+  };
+  const update = (item: ListedItem, patch: Partial<ItemChoice>) => {
+    const current = draft.selected[item.value] ?? defaultChoice(item);
+    onChange({ ...draft.selected, [item.value]: validChoice(item, { ...current, ...patch }) });
+  };
+  const selectAllNew = () => {
+    const next = { ...draft.selected };
+    for (const item of visible) {
+      if (item.status.status === 'new' && !next[item.value]) next[item.value] = defaultChoice(item);
+    }
+    onChange(next);
+  };
+
+  return (
+    <section aria-labelledby="indicators-heading">
+      <h2 id="indicators-heading">Indicators</h2>
+      <div class="row">
+        <input
+          type="search"
+          aria-label="Filter indicators"
+          placeholder="Filter"
+          value={filter}
+          onInput={(event) => setFilter(event.currentTarget.value)}
+          style={{ flex: 1, width: 'auto' }}
+        />
+        <button type="button" onClick={selectAllNew}>
+          Select all new
+        </button>
+      </div>
+      <p class="hint" aria-live="polite">
+        {items.length} indicator{items.length === 1 ? '' : 's'}, {selectedCount} selected
+      </p>
+      {items.length === 0 && <p class="hint">No indicators found on this page yet.</p>}
+      <ul class="sl-indicators" aria-label="Indicators on this page">
+        {groups.map(([kind, group]) => (
+          <li key={kind} class="sl-group">
+            <h3 class="sl-group-title">
+              {kindSpec(kind).label} ({group.length})
+            </h3>
+            <ul class="sl-group-items">
+              {group.map((item) => {
+                const choice = draft.selected[item.value];
+                return (
+                  <li key={item.value} class="sl-item">
+                    <div class="sl-item-row">
+                      <input
+                        type="checkbox"
+                        id={`sel-${item.value}`}
+                        aria-label={item.value}
+                        checked={Boolean(choice)}
+                        onChange={(event) => toggle(item, event.currentTarget.checked)}
+                      />
+                      <span class="sl-value" title={item.original}>
+                        {item.value}
+                      </span>
+                      <span class={`sl-status sl-status-${item.status.status}`}>
+                        {statusText(item.status)}
+                      </span>
+                      {item.count > 1 && <span class="hint">×{item.count}</span>}
+                    </div>
+                    {choice && <ItemOptions item={item} choice={choice} onChange={(p) => update(item, p)} />}
+                  </li>
+                );
+              })}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ItemOptions({
+  item,
+  choice,
+  onChange,
+}: {
+  item: ListedItem;
+  choice: ItemChoice;
+  onChange: (patch: Partial<ItemChoice>) => void;
+}) {
+  const options = mispTypeChoice(item.type, item.value).options;
+  const current = options.find((option) => option.type === choice.type) ?? options[0];
+  return (
+    <div class="sl-item-options">
+      <select
+        aria-label={`MISP type for ${item.value}`}
+        value={choice.type}
+        onChange={(event) => {
+          const type = event.currentTarget.value;
+          const option = options.find((entry) => entry.type === type);
+          if (option) onChange({ type, category: option.defaultCategory, toIds: option.toIds });
+        }}
+      >
+        {options.map((option) => (
+          <option key={option.type} value={option.type}>
+            {option.type}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label={`Category for ${item.value}`}
+        value={choice.category}
+        onChange={(event) => onChange({ category: event.currentTarget.value })}
+      >
+        {(current?.categories ?? []).map((category) => (
+          <option key={category} value={category}>
+            {category}
+          </option>
+        ))}
+      </select>
+      <label class="sl-inline">
+        <input
+          type="checkbox"
+          checked={choice.toIds}
+          aria-label={`IDS flag for ${item.value}`}
+          onChange={(event) => onChange({ toIds: event.currentTarget.checked })}
+        />{' '}
+        IDS
+      </label>
+      <input
+        type="text"
+        aria-label={`Comment for ${item.value}`}
+        placeholder="Comment"
+        value={choice.comment}
+        maxLength={2000}
+        onInput={(event) => onChange({ comment: event.currentTarget.value })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,301 @@
+import { browser } from 'wxt/browser';
+import type { OutboxRecord } from '../../db';
+import {
+  type AttributesAdded,
+  AttributesAddedSchema,
+  AttributesSubmissionSchema,
+  type EventFiled,
+  EventFiledSchema,
+  EventSubmissionSchema,
+  type SubmissionView,
+} from '../../events/model';
+import { MispClient, MispError } from '../../misp';
+import type { AttributeDraft } from '../../misp/client';
+import type { Outbox } from '../../outbox/outbox';
+import { loadInstances, loadPreferences, type MispInstance } from '../../settings';
+import { toErrorInfo } from '../errors';
+import type { Handlers } from '../router';
+import type { BackgroundServices } from '../services';
+
+/**
+ * One-click events (issue 5): new events and attributes for existing events go through the outbox
+ * (kinds `event` and `attributes`); the record id is the client key (the event's uuid), so a double
+ * click, a retry or a service worker restarted mid-request never files twice.
+ */
+
+/** The instance new events go to: the default for events (with a key), else the first with a key. */
+export async function eventInstance(id?: string): Promise<MispInstance | undefined> {
+  const usable = (await loadInstances()).filter((instance) => instance.apiKey && instance.url);
+  if (id) return usable.find((instance) => instance.id === id);
+  return usable.find((instance) => instance.defaultForEvents) ?? usable[0];
+}
+
+async function clientFor(instance: MispInstance): Promise<MispClient> {
+  const { requestTimeoutMs } = await loadPreferences();
+  return new MispClient({ url: instance.url, apiKey: instance.apiKey, timeoutMs: requestTimeoutMs });
+}
+
+async function requireInstance(id: string): Promise<MispInstance> {
+  const instance = await eventInstance(id);
+  if (!instance)
+    throw new MispError('config', 'The MISP instance of this submission is no longer configured.');
+  return instance;
+}
+
+function toDraft(attribute: {
+  type: string;
+  value: string;
+  category: string;
+  toIds: boolean;
+  comment: string;
+}): AttributeDraft {
+  return {
+    type: attribute.type,
+    value: attribute.value,
+    category: attribute.category,
+    to_ids: attribute.toIds,
+    ...(attribute.comment ? { comment: attribute.comment } : {}),
+  };
+}
+
+/** After a filing: the values' cached statuses are stale, and the tab's highlights should update. */
+async function afterFiling(services: BackgroundServices, values: string[], tabId: number | undefined) {
+  await services.lookups.service.invalidate(values);
+  if (tabId !== undefined && tabId >= 0) {
+    await browser.tabs
+      .sendMessage(tabId, { channel: 'sightline', command: 'refresh' })
+      .catch(() => undefined);
+  }
+}
+
+/** The outbox senders for `event` and `attributes`. */
+export function registerEventSenders(outbox: Outbox, services: BackgroundServices): void {
+  outbox.register('event', {
+    async send(record) {
+      const submission = EventSubmissionSchema.parse(record.payload);
+      const instance = await requireInstance(record.instanceId);
+      const client = await clientFor(instance);
+      const created = await client.createEvent({
+        uuid: submission.key,
+        info: submission.info,
+        date: submission.date,
+        distribution: submission.distribution,
+        threatLevel: submission.threatLevel,
+        analysis: submission.analysis,
+        published: submission.published,
+        tags: submission.tags,
+        attributes: submission.attributes.map(toDraft),
+      });
+      const result: EventFiled = {
+        eventId: created.id,
+        uuid: created.uuid,
+        url: client.eventUrl(created.id),
+        stored: created.attributes.length,
+        alreadyExisted: created.alreadyExisted,
+        dropped: created.dropped.map((draft) => ({
+          type: draft.type,
+          value: draft.value,
+          reason: `MISP did not keep it: not a valid ${draft.type} value for MISP.`,
+        })),
+      };
+      await afterFiling(
+        services,
+        submission.attributes.map((attribute) => attribute.value),
+        submission.tabId,
+      );
+      return result;
+    },
+  });
+  outbox.register('attributes', {
+    async send(record) {
+      const submission = AttributesSubmissionSchema.parse(record.payload);
+      const instance = await requireInstance(record.instanceId);
+      const client = await clientFor(instance);
+      const outcomes = await client.addAttributes(submission.eventId, submission.attributes.map(toDraft));
+      const result: AttributesAdded = {
+        eventId: submission.eventId,
+        url: client.eventUrl(submission.eventId),
+        added: outcomes.filter((o) => o.outcome === 'added').map((o) => o.draft.value),
+        duplicates: outcomes.filter((o) => o.outcome === 'duplicate').map((o) => o.draft.value),
+        invalid: outcomes.flatMap((o) =>
+          o.outcome === 'invalid' ? [{ value: o.draft.value, reason: o.message }] : [],
+        ),
+      };
+      await afterFiling(
+        services,
+        submission.attributes.map((attribute) => attribute.value),
+        submission.tabId,
+      );
+      return result;
+    },
+  });
+}
+
+export function submissionView(record: OutboxRecord): SubmissionView | undefined {
+  if (record.kind === 'event') {
+    const payload = EventSubmissionSchema.safeParse(record.payload);
+    if (!payload.success) return undefined;
+    const result = EventFiledSchema.safeParse(record.result);
+    return {
+      ...common(record),
+      kind: 'event',
+      title: payload.data.info,
+      ...(result.success ? { event: result.data } : {}),
+    };
+  }
+  if (record.kind === 'attributes') {
+    const payload = AttributesSubmissionSchema.safeParse(record.payload);
+    if (!payload.success) return undefined;
+    const result = AttributesAddedSchema.safeParse(record.result);
+    return {
+      ...common(record),
+      kind: 'attributes',
+      title: `${payload.data.attributes.length} attribute(s) to event ${payload.data.eventId}: ${payload.data.eventInfo}`,
+      ...(result.success ? { attributes: result.data } : {}),
+    };
+  }
+  return undefined;
+}
+
+function common(record: OutboxRecord) {
+  return {
+    id: record.id,
+    ...(record.tabId === undefined ? {} : { tabId: record.tabId }),
+    state: record.state,
+    attempts: record.attempts,
+    createdAt: record.createdAt,
+    nextAttemptAt: record.nextAttemptAt,
+    ...(record.lastError === undefined ? {} : { lastError: record.lastError }),
+  };
+}
+
+const SETUP_TTL_MS = 5 * 60_000;
+const setupCache = new Map<string, { at: number; canPublish: boolean; canCreateTags: boolean }>();
+
+export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
+  /** Submits through the outbox; a validation failure goes back to the form (and leaves no record). */
+  async function submit(kind: 'event' | 'attributes', key: string, tabId: number, payload: unknown) {
+    const instance = await eventInstance();
+    if (!instance) {
+      return {
+        ok: false as const,
+        error: { kind: 'config', message: 'Sightline is not connected to a MISP yet.' },
+      };
+    }
+    const { outbox } = await services;
+    const existing = await outbox.get(key);
+    let record: OutboxRecord;
+    if (existing?.state === 'sent') {
+      // Already filed (double click, popup reopened before it saw the answer): report it, send nothing.
+      record = existing;
+    } else if (existing && existing.state !== 'failed') {
+      // Queued or being sent: join the attempt under way, or make one now.
+      record = await outbox.attempt(key);
+    } else {
+      // New, or failed earlier and corrected in the form: the form's current content is what counts.
+      if (existing) await outbox.discard(key);
+      record = await outbox.submit({ id: key, kind, instanceId: instance.id, payload, tabId });
+    }
+    const view = submissionView(record);
+    if (!view) throw new Error('The submission could not be read back.');
+    if (record.state === 'failed') {
+      await outbox.discard(key);
+      return {
+        ok: false as const,
+        error: { kind: 'validation', message: record.lastError ?? 'MISP refused the submission.' },
+      };
+    }
+    return { ok: true as const, data: view };
+  }
+
+  return {
+    'events/setup': async () => {
+      const instance = await eventInstance();
+      if (!instance) return { ok: true, data: { instance: null, canPublish: false, canCreateTags: false } };
+      const ref = { id: instance.id, name: instance.name, url: instance.url };
+      const cached = setupCache.get(instance.id);
+      if (cached && Date.now() - cached.at < SETUP_TTL_MS) {
+        return {
+          ok: true,
+          data: { instance: ref, canPublish: cached.canPublish, canCreateTags: cached.canCreateTags },
+        };
+      }
+      try {
+        const info = await (await clientFor(instance)).testConnection();
+        const entry = {
+          at: Date.now(),
+          canPublish: info.permissions.publish,
+          canCreateTags: info.permissions.tagEditor,
+        };
+        setupCache.set(instance.id, entry);
+        return {
+          ok: true,
+          data: { instance: ref, canPublish: entry.canPublish, canCreateTags: entry.canCreateTags },
+        };
+      } catch (error) {
+        return {
+          ok: true,
+          data: {
+            instance: ref,
+            canPublish: false,
+            canCreateTags: false,
+            problem: toErrorInfo(error).message,
+          },
+        };
+      }
+    },
+    'events/tags': async ({ search }) => {
+      const instance = await eventInstance();
+      if (!instance) return { ok: true, data: [] };
+      try {
+        const tags = await (await clientFor(instance)).listTags(search);
+        return {
+          ok: true,
+          data: tags
+            .filter((tag) => !tag.hide_tag)
+            .slice(0, 200)
+            .map((tag) => ({ name: tag.name, colour: tag.colour })),
+        };
+      } catch (error) {
+        return { ok: false, error: toErrorInfo(error) };
+      }
+    },
+    'events/recent': async ({ info }) => {
+      const instance = await eventInstance();
+      if (!instance) return { ok: true, data: [] };
+      try {
+        const events = await (await clientFor(instance)).searchEvents({ info, limit: 20 });
+        return {
+          ok: true,
+          data: events.map((event) => ({
+            id: event.id,
+            info: event.info,
+            date: event.date,
+            org: event.Orgc?.name ?? '',
+          })),
+        };
+      } catch (error) {
+        return { ok: false, error: toErrorInfo(error) };
+      }
+    },
+    'events/create': async (submission) => submit('event', submission.key, submission.tabId, submission),
+    'events/add-attributes': async (submission) =>
+      submit('attributes', submission.key, submission.tabId, submission),
+    'events/submissions': async () => {
+      const { outbox } = await services;
+      const records = await outbox.list();
+      return { ok: true, data: records.flatMap((record) => submissionView(record) ?? []) };
+    },
+    'events/retry': async ({ id }) => {
+      const { outbox } = await services;
+      const record = await outbox.retry(id);
+      return { ok: true, data: record ? (submissionView(record) ?? null) : null };
+    },
+    'events/discard': async ({ id }) => {
+      const { outbox } = await services;
+      const record = await outbox.get(id);
+      if (record && (record.kind === 'event' || record.kind === 'attributes')) await outbox.discard(id);
+      return { ok: true, data: {} };
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { type IndicatorKind, type MispType, mispTypeChoice, mispTypeDefaults } from '../indicators';
+import type { AttributeInput, Draft, EventSubmission, ItemChoice } from './model';
+import { papTag, tlpTag } from './taxonomies';
+
+/** An indicator the list shows (page scan or extra) as far as building needs it. */
+export interface ListedIndicator {
+  type: IndicatorKind;
+  value: string;
+}
+
+/** The default filing choice for a value: the registry's MISP type, its category and to_ids. */
+export function defaultChoice(indicator: ListedIndicator): ItemChoice {
+  const choice = mispTypeChoice(indicator.type, indicator.value);
+  const option = choice.options[0];
+  return {
+    type: choice.defaultType,
+    category: option?.defaultCategory ?? mispTypeDefaults(choice.defaultType).defaultCategory,
+    toIds: option?.toIds ?? true,
+    comment: '',
+  };
+}
+
+/** Keeps a choice valid for the value: a type it may take, a category that type allows. */
+export function validChoice(indicator: ListedIndicator, choice: ItemChoice): ItemChoice {
+  const options = mispTypeChoice(indicator.type, indicator.value).options;
+  const option = options.find((entry) => entry.type === choice.type);
+  if (!option) return { ...defaultChoice(indicator), comment: choice.comment };
+  const category = (option.categories as readonly string[]).includes(choice.category)
+    ? choice.category
+    : option.defaultCategory;
+  return { ...choice, category };
+}
+
+/** The selected indicators as attributes, in list order (values no longer listed are skipped). */
+export function selectedAttributes(draft: Draft, listed: readonly ListedIndicator[]): AttributeInput[] {
+  const seen = new Set<string>();
+  const out: AttributeInput[] = [];
+  for (const indicator of listed) {
+    const choice = draft.selected[indicator.value];
+    if (!choice || seen.has(indicator.value)) continue;
+    seen.add(indicator.value);
+    const valid = validChoice(indicator, choice);
+    out.push({
+      type: valid.type,
+      value: indicator.value,
+      category: valid.category,
+      toIds: valid.toIds,
+      comment: valid.comment.trim(),
+    });
+  }
+  return out;
+}
+
+/** The page URL as a `link` attribute (http(s) pages only). */
+export function linkAttribute(pageUrl: string): AttributeInput | undefined {
+  if (!/^https?:\/\//i.test(pageUrl)) return undefined;
+  const link: MispType = 'link';
+  return {
+    type: link,
+    value: pageUrl,
+    category: mispTypeDefaults(link).defaultCategory,
+    toIds: false,
+    comment: 'Source page',
+  };
+}
+
+/** Event tags: TLP, PAP and the free tags, each once, exactly as spelled. */
+export function eventTags(form: Draft['form']): string[] {
+  const tags = [tlpTag(form.tlp), papTag(form.pap), ...form.tags.map((tag) => tag.trim())];
+  return [...new Set(tags.filter((tag): tag is string => Boolean(tag)))];
+}
+
+export type BuildResult = { ok: true; submission: EventSubmission } | { ok: false; problems: string[] };
+
+/** Checks a draft and turns it into the event submission the background files. */
+export function buildSubmission(
+  draft: Draft,
+  listed: readonly ListedIndicator[],
+  options: { canPublish: boolean },
+): BuildResult {
+  const problems: string[] = [];
+  const info = draft.form.info.trim();
+  if (!info) problems.push('Enter the event info.');
+  const chosen = selectedAttributes(draft, listed);
+  if (chosen.length === 0) problems.push('Select at least one indicator.');
+  const link = draft.form.includeUrl ? linkAttribute(draft.url) : undefined;
+  const attributes = link ? [...chosen, link] : chosen;
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    submission: {
+      key: draft.key,
+      tabId: draft.tabId,
+      info,
+      date: draft.form.date,
+      distribution: draft.form.distribution,
+      threatLevel: draft.form.threatLevel,
+      analysis: draft.form.analysis,
+      published: options.canPublish && draft.form.publish,
+      tags: eventTags(draft.form),
+      attributes,
+    },
+  };
+}

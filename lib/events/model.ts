@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { INDICATOR_KINDS } from '../indicators/model';
+
+/**
+ * The event draft of one tab: which indicators are selected (with the MISP type, category, to_ids and
+ * comment chosen for each), indicators added from pasted text or the context menu, and the event
+ * form. Kept in `storage.session` per tab so that it survives the popup closing; cleared after a
+ * successful submission. `key` is the client-made uuid of the event this draft becomes: it is the
+ * outbox id and the event's uuid, so a repeated submission of the same draft is one event.
+ */
+
+export const DISTRIBUTIONS = [
+  { id: 0, label: 'Your organisation only' },
+  { id: 1, label: 'This community only' },
+  { id: 2, label: 'Connected communities' },
+  { id: 3, label: 'All communities' },
+] as const;
+export const THREAT_LEVELS = [
+  { id: 1, label: 'High' },
+  { id: 2, label: 'Medium' },
+  { id: 3, label: 'Low' },
+  { id: 4, label: 'Undefined' },
+] as const;
+export const ANALYSIS_LEVELS = [
+  { id: 0, label: 'Initial' },
+  { id: 1, label: 'Ongoing' },
+  { id: 2, label: 'Completed' },
+] as const;
+
+const MAX_VALUE = 2048;
+
+export const ItemChoiceSchema = z.object({
+  type: z.string().min(1).max(64),
+  category: z.string().min(1).max(64),
+  toIds: z.boolean(),
+  comment: z.string().max(2000),
+});
+export type ItemChoice = z.infer<typeof ItemChoiceSchema>;
+
+/** An indicator that did not come from the page scan (pasted text, context menu selection). */
+export const ExtraIndicatorSchema = z.object({
+  type: z.enum(INDICATOR_KINDS),
+  value: z.string().min(1).max(MAX_VALUE),
+  original: z.string().max(MAX_VALUE * 4),
+  count: z.number().int().min(1),
+});
+export type ExtraIndicator = z.infer<typeof ExtraIndicatorSchema>;
+
+export const EventFormSchema = z.object({
+  info: z.string().max(65_535),
+  /** YYYY-MM-DD */
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  distribution: z.number().int().min(0).max(3),
+  threatLevel: z.number().int().min(1).max(4),
+  analysis: z.number().int().min(0).max(2),
+  /** TLP predicate (`amber`), or '' for none. */
+  tlp: z.string().max(32),
+  /** PAP predicate (`AMBER`), or '' for none. */
+  pap: z.string().max(32),
+  tags: z.array(z.string().min(1).max(255)).max(100),
+  includeUrl: z.boolean(),
+  publish: z.boolean(),
+});
+export type EventForm = z.infer<typeof EventFormSchema>;
+
+export const DraftSchema = z.object({
+  key: z.string().uuid(),
+  tabId: z.number().int(),
+  url: z.string(),
+  /** Selected values (refanged) → how they are filed. */
+  selected: z.record(z.string(), ItemChoiceSchema),
+  extras: z.array(ExtraIndicatorSchema).max(5000),
+  form: EventFormSchema,
+  updatedAt: z.number(),
+});
+export type Draft = z.infer<typeof DraftSchema>;
+
+export function today(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function emptyDraft(tab: { id: number; url: string; title: string }, key: string): Draft {
+  return {
+    key,
+    tabId: tab.id,
+    url: tab.url,
+    selected: {},
+    extras: [],
+    form: {
+      info: tab.title.trim().slice(0, 65_535),
+      date: today(),
+      distribution: 0,
+      threatLevel: 4,
+      analysis: 0,
+      tlp: 'amber',
+      pap: '',
+      tags: [],
+      includeUrl: true,
+      publish: false,
+    },
+    updatedAt: Date.now(),
+  };
+}
+
+/** One attribute as submitted (what the background files). */
+export const AttributeInputSchema = z.object({
+  type: z.string().min(1).max(64),
+  value: z
+    .string()
+    .min(1)
+    .max(MAX_VALUE * 4),
+  category: z.string().min(1).max(64),
+  toIds: z.boolean(),
+  comment: z.string().max(2000),
+});
+export type AttributeInput = z.infer<typeof AttributeInputSchema>;
+
+/** A new event as the popup submits it (built from a draft by `buildSubmission`). */
+export const EventSubmissionSchema = z.object({
+  /** Client uuid: outbox id and the event's uuid. */
+  key: z.string().uuid(),
+  tabId: z.number().int(),
+  info: z.string().min(1).max(65_535),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  distribution: z.number().int().min(0).max(3),
+  threatLevel: z.number().int().min(1).max(4),
+  analysis: z.number().int().min(0).max(2),
+  published: z.boolean(),
+  tags: z.array(z.string().min(1).max(255)).max(100),
+  attributes: z.array(AttributeInputSchema).min(1).max(5000),
+});
+export type EventSubmission = z.infer<typeof EventSubmissionSchema>;
+
+/** Attributes for an existing event. */
+export const AttributesSubmissionSchema = z.object({
+  key: z.string().uuid(),
+  tabId: z.number().int(),
+  eventId: z.string().regex(/^[1-9][0-9]{0,18}$/),
+  eventInfo: z.string().max(65_535),
+  attributes: z.array(AttributeInputSchema).min(1).max(5000),
+});
+export type AttributesSubmission = z.infer<typeof AttributesSubmissionSchema>;
+
+/** What a filed event reports back (outbox record `result` for kind `event`). */
+export const EventFiledSchema = z.object({
+  eventId: z.string(),
+  uuid: z.string(),
+  url: z.string(),
+  stored: z.number().int(),
+  alreadyExisted: z.boolean(),
+  dropped: z.array(z.object({ type: z.string(), value: z.string(), reason: z.string() })),
+});
+export type EventFiled = z.infer<typeof EventFiledSchema>;
+
+/** What an attributes submission reports back (outbox record `result` for kind `attributes`). */
+export const AttributesAddedSchema = z.object({
+  eventId: z.string(),
+  url: z.string(),
+  added: z.array(z.string()),
+  duplicates: z.array(z.string()),
+  invalid: z.array(z.object({ value: z.string(), reason: z.string() })),
+});
+export type AttributesAdded = z.infer<typeof AttributesAddedSchema>;
+
+export const SubmissionViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['event', 'attributes']),
+  tabId: z.number().int().optional(),
+  title: z.string(),
+  state: z.enum(['queued', 'sending', 'sent', 'failed']),
+  attempts: z.number().int(),
+  createdAt: z.number(),
+  nextAttemptAt: z.number(),
+  lastError: z.string().optional(),
+  event: EventFiledSchema.optional(),
+  attributes: AttributesAddedSchema.optional(),
+});
+export type SubmissionView = z.infer<typeof SubmissionViewSchema>;
