@@ -1,4 +1,5 @@
 import { ANALYSIS_LEVELS, type Match, type TagView, THREAT_LEVELS } from '../../lib/lookup/matches';
+import { SIGHTING_TYPE_LABELS, type SightingHistoryRow, type SightingType } from '../../lib/sightings/model';
 
 export interface CardInstance {
   id: string;
@@ -13,7 +14,33 @@ export interface HoverCardProps {
     | { kind: 'error'; message: string }
     | { kind: 'ready'; matches: Match[]; instances: CardInstance[] };
   onClose(): void;
+  /** The sighting controls; absent: none are shown. */
+  sightings?: CardSightings;
 }
+
+export type HistoryState =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; rows: SightingHistoryRow[] };
+
+/**
+ * What the card shows and does about sightings. The handlers get the DOM event: the content script
+ * acts only on trusted ones (a real click or key press), never on a page's synthetic event.
+ */
+export interface CardSightings {
+  /** undefined while the background is asked. */
+  permission: { allowed: boolean; reason?: string } | undefined;
+  busy: boolean;
+  message?: { kind: 'ok' | 'info' | 'error'; text: string };
+  canUndo: boolean;
+  history: Record<string, HistoryState>;
+  onRecord(type: SightingType, event: Event): void;
+  onUndo(event: Event): void;
+  onHistory(match: Match, event: Event): void;
+}
+
+export const historyKey = (match: Pick<Match, 'instanceId' | 'attribute'>) =>
+  `${match.instanceId}:${match.attribute.id}`;
 
 function formatDate(unixSeconds: number | null): string {
   if (unixSeconds === null) return 'never';
@@ -49,16 +76,36 @@ function eventUrl(instance: CardInstance | undefined, eventId: string): string {
   return instance ? `${instance.url}/events/view/${encodeURIComponent(eventId)}` : '#';
 }
 
+function HistoryView({ state }: { state: HistoryState }) {
+  if (state.kind === 'loading') return <p class="history">Loading the sighting history…</p>;
+  if (state.kind === 'error') return <p class="history error">{state.message}</p>;
+  if (state.rows.length === 0) return <p class="history">No sightings you can see.</p>;
+  return (
+    <ul class="history" aria-label="Sighting history">
+      {state.rows.map((row) => (
+        <li key={row.id}>
+          {SIGHTING_TYPE_LABELS[row.type]} · {formatDate(row.date)} · {row.orgName || 'unknown org'}
+          {row.source ? ` · ${row.source}` : ''}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function MatchView({
   match,
   instance,
   otherEvents,
+  sightings,
 }: {
   match: Match;
   instance?: CardInstance;
   otherEvents: number;
+  sightings?: CardSightings;
 }) {
-  const { event, attribute, sightings } = match;
+  const handlers = sightings;
+  const history = sightings?.history[historyKey(match)];
+  const { event, attribute, sightings: counts } = match;
   return (
     <article class={`match threat-${event.threatLevel}`} aria-label={`Event ${event.info}`}>
       <h3 class="event-info">{event.info || `Event ${event.id}`}</h3>
@@ -83,12 +130,12 @@ function MatchView({
         )}
         <dt>Sightings</dt>
         <dd class="sightings">
-          {sightings.sighting} sighting{sightings.sighting === 1 ? '' : 's'} · {sightings.falsePositive} false
-          positive
-          {sightings.falsePositive === 1 ? '' : 's'} · {sightings.expiration} expiration
-          {sightings.expiration === 1 ? '' : 's'} · last seen {formatDate(sightings.lastSeen)}
+          {counts.sighting} sighting{counts.sighting === 1 ? '' : 's'} · {counts.falsePositive} false positive
+          {counts.falsePositive === 1 ? '' : 's'} · {counts.expiration} expiration
+          {counts.expiration === 1 ? '' : 's'} · last seen {formatDate(counts.lastSeen)}
         </dd>
       </dl>
+      {history && <HistoryView state={history} />}
       <Tags tags={attribute.tags} label="Attribute tags" />
       <p class="footer">
         {otherEvents > 0 && (
@@ -99,13 +146,55 @@ function MatchView({
         <a href={eventUrl(instance, event.id)} target="_blank" rel="noreferrer noopener">
           Open event in MISP
         </a>
+        {handlers && !match.viaCidr && history === undefined && (
+          <>
+            {' '}
+            <button type="button" class="link" onClick={(e) => handlers.onHistory(match, e)}>
+              Show sighting history
+            </button>
+          </>
+        )}
       </p>
     </article>
   );
 }
 
 /** The hover card: a dialog listing what MISP knows about one value, grouped by instance. */
-export function HoverCard({ value, state, onClose }: HoverCardProps) {
+function SightingActions({ sightings }: { sightings: CardSightings }) {
+  const { permission, busy, message, canUndo } = sightings;
+  return (
+    <section class="sighting-actions" aria-label="Sightings">
+      {permission && !permission.allowed ? (
+        <p class="hint">Recording sightings is not available: {permission.reason ?? 'no permission.'}</p>
+      ) : (
+        <div class="actions">
+          <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(0, e)}>
+            Record sighting
+          </button>
+          <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(1, e)}>
+            Mark false positive
+          </button>
+          <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(2, e)}>
+            Mark expired
+          </button>
+          {canUndo && (
+            <button type="button" disabled={busy} onClick={(e) => sightings.onUndo(e)}>
+              Undo
+            </button>
+          )}
+        </div>
+      )}
+      <p
+        class={message?.kind === 'error' ? 'error' : 'hint'}
+        role={message?.kind === 'error' ? 'alert' : 'status'}
+      >
+        {message?.text ?? ''}
+      </p>
+    </section>
+  );
+}
+
+export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) {
   return (
     <div
       class="card"
@@ -140,11 +229,15 @@ export function HoverCard({ value, state, onClose }: HoverCardProps) {
                   match={match}
                   instance={instance}
                   otherEvents={events - 1}
+                  sightings={sightings}
                 />
               ))}
             </section>
           );
         })}
+      {state.kind === 'ready' && state.matches.length > 0 && sightings && (
+        <SightingActions sightings={sightings} />
+      )}
     </div>
   );
 }
@@ -158,7 +251,8 @@ function groupByInstance(matches: Match[], instances: CardInstance[]) {
 export const HOVER_CARD_CSS = `
 .card { position: fixed; pointer-events: auto; box-sizing: border-box; width: min(30rem, calc(100vw - 16px)); max-height: min(32rem, calc(100vh - 16px)); overflow: auto;
   background: #ffffff; color: #1b1f24; border: 1px solid #c8ced6; border-radius: 8px; box-shadow: 0 8px 28px rgba(0,0,0,.28);
-  font: 13px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; padding: 10px 12px; text-align: left; z-index: 2147483647; }
+  font: 13px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; padding: 10px 12px; text-align: left; z-index: 2147483647;
+  color-scheme: light; }
 .card:focus { outline: 2px solid #1f6feb; outline-offset: 1px; }
 .card :focus-visible { outline: 2px solid #1f6feb; outline-offset: 2px; }
 header { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 6px; }
@@ -174,10 +268,22 @@ h3.event-info { font-size: 14px; margin: 0 0 2px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; margin: 4px 0; }
 dt { color: #59636e; } dd { margin: 0; word-break: break-word; }
 .footer { margin: 4px 0 0; }
+.sighting-actions { border-top: 1px solid #d8dde3; margin-top: 8px; padding-top: 6px; }
+.actions { display: flex; flex-wrap: wrap; gap: 6px; }
+.actions button, button.link { font: inherit; font-size: 12px; cursor: pointer; border-radius: 5px; }
+.actions button { border: 1px solid #b8c0ca; background: #f3f5f7; color: inherit; padding: 2px 8px; }
+.actions button:disabled { opacity: .55; cursor: default; }
+button.link { border: none; background: none; color: #0b5cad; padding: 0; text-decoration: underline; }
+.history { margin: 2px 0 4px; padding-left: 16px; font-size: 12px; }
+p.history { padding-left: 0; color: #59636e; }
+.hint { color: #59636e; margin: 4px 0 0; }
+.hint:empty, .error:empty { display: none; }
 a { color: #0b5cad; }
 .error { color: #c62828; }
 @media (prefers-color-scheme: dark) {
-  .card { background: #1c2026; color: #e6e8eb; border-color: #3a414a; box-shadow: 0 8px 28px rgba(0,0,0,.6); }
-  .meta, dt, h2.instance { color: #9aa4ae; } a { color: #79b8ff; } .error { color: #ff7b72; }
+  .card { background: #1c2026; color: #e6e8eb; border-color: #6b7684; box-shadow: 0 8px 28px rgba(0,0,0,.6); color-scheme: dark; }
+  .card:focus, .card :focus-visible { outline-color: #79b8ff; }
+  .meta, dt, h2.instance, .hint, p.history { color: #9aa4ae; } a, button.link { color: #79b8ff; } .error { color: #ff7b72; }
+  .actions button { background: #262c33; border-color: #46505b; } .sighting-actions { border-color: #3a414a; }
 }
 `;

@@ -1,17 +1,53 @@
 import { h, render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { HOVER_CARD_CSS, HoverCard, type HoverCardProps } from '../../components/card/HoverCard';
+import {
+  type CardSightings,
+  type HistoryState,
+  HOVER_CARD_CSS,
+  HoverCard,
+  type HoverCardProps,
+  historyKey,
+} from '../../components/card/HoverCard';
 import { scanText } from '../indicators/scanner';
+import type { Match } from '../lookup/matches';
 import { ContentCommandSchema, type ValueStatus } from '../messages';
 import { sendToBackground } from '../runtime';
 import type { Preferences } from '../settings';
+import { CARD_UNDO_MS, SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
 import { createOverlay, type MarkKind, type Overlay } from './overlay';
 import { pruneDetached, type ScanResult, scanRoots } from './page-scan';
 
 const MUTATION_DEBOUNCE_MS = 400;
 const HOVER_DELAY_MS = 250;
 const CARD_CLOSE_DELAY_MS = 300;
+
+interface CardSightingState {
+  permission: CardSightings['permission'];
+  busy: boolean;
+  message?: CardSightings['message'];
+  undoKeys: string[];
+  history: Record<string, HistoryState>;
+}
+
+const freshSightingState = (): CardSightingState => ({
+  permission: undefined,
+  busy: false,
+  undoKeys: [],
+  history: {},
+});
+
+/** The card's counts right after the analyst acted, before MISP confirms them. */
+function withOptimisticCount(matches: Match[], type: SightingType, now: number): Match[] {
+  return matches.map((match) => {
+    if (match.viaCidr) return match;
+    const counts = { ...match.sightings, lastSeen: now };
+    if (type === 0) counts.sighting++;
+    else if (type === 1) counts.falsePositive++;
+    else counts.expiration++;
+    return { ...match, sightings: counts };
+  });
+}
 
 function markKind(status: ValueStatus | undefined, preferences: Preferences): MarkKind | undefined {
   if (!status) return undefined;
@@ -40,6 +76,9 @@ class PageSession {
   private hoverTimer: number | undefined;
   private closeTimer: number | undefined;
   private pointerInCard = false;
+  private cardState: HoverCardProps['state'] | undefined;
+  private sighting: CardSightingState = freshSightingState();
+  private undoTimer: number | undefined;
 
   constructor(
     private readonly ctx: ContentScriptContext,
@@ -229,6 +268,7 @@ class PageSession {
     fixedState?: HoverCardProps['state'],
   ): Promise<void> {
     if (!this.overlay) return;
+    if (value !== this.cardValue) this.resetSighting();
     this.cardValue = value;
     this.cardAnchor = anchor;
     if (!this.cardHost) {
@@ -254,6 +294,20 @@ class PageSession {
       return;
     }
     this.renderCard({ kind: 'loading' });
+    if (this.sighting.permission === undefined) {
+      void sendToBackground('sightings/permission', {}).then((permission) => {
+        if (this.cardValue !== value) return;
+        // Unknown (background trouble): keep the buttons; the background checks again when used.
+        this.sighting.permission = permission.ok ? permission.data : { allowed: true };
+        this.rerenderCard();
+      });
+    }
+    await this.loadMatches(value);
+    if (focus) (this.cardHost?.querySelector('[role="dialog"]') as HTMLElement | null)?.focus();
+  }
+
+  /** Reads the card's matches from the background (the lookup cache). */
+  private async loadMatches(value: string): Promise<void> {
     const answer = await sendToBackground('card/matches', { value });
     if (this.cardValue !== value) return;
     this.renderCard(
@@ -261,13 +315,137 @@ class PageSession {
         ? { kind: 'ready', matches: answer.data.matches, instances: answer.data.instances }
         : { kind: 'error', message: answer.error.message },
     );
-    if (focus) (this.cardHost?.querySelector('[role="dialog"]') as HTMLElement | null)?.focus();
   }
 
   private renderCard(state: HoverCardProps['state']): void {
     if (!this.cardHost || !this.cardValue) return;
-    render(h(HoverCard, { value: this.cardValue, state, onClose: () => this.closeCard() }), this.cardHost);
+    this.cardState = state;
+    const sighting = this.sighting;
+    const sightings: CardSightings = {
+      permission: sighting.permission,
+      busy: sighting.busy,
+      ...(sighting.message ? { message: sighting.message } : {}),
+      canUndo: sighting.undoKeys.length > 0,
+      history: sighting.history,
+      onRecord: (type, event) => void this.recordSighting(type, event),
+      onUndo: (event) => void this.undoSighting(event),
+      onHistory: (match, event) => void this.showHistory(match, event),
+    };
+    render(
+      h(HoverCard, { value: this.cardValue, state, onClose: () => this.closeCard(), sightings }),
+      this.cardHost,
+    );
     this.positionCard();
+  }
+
+  private rerenderCard(): void {
+    if (this.cardState) this.renderCard(this.cardState);
+  }
+
+  private resetSighting(): void {
+    if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
+    this.undoTimer = undefined;
+    this.sighting = freshSightingState();
+  }
+
+  /**
+   * "Record sighting", "Mark false positive", "Mark expired": only a real click or key press counts
+   * (a page can dispatch synthetic events at anything it can reach). The counts change at once, then
+   * are replaced by MISP's own once the background has recorded it and refreshed its cache.
+   */
+  private async recordSighting(type: SightingType, event: Event): Promise<void> {
+    const value = this.cardValue;
+    const state = this.cardState;
+    if (!event.isTrusted || !value || state?.kind !== 'ready' || this.sighting.busy) return;
+    const label = SIGHTING_TYPE_LABELS[type];
+    this.resetUndo();
+    this.sighting.busy = true;
+    this.sighting.message = { kind: 'info', text: `Recording ${label}…` };
+    this.renderCard({
+      ...state,
+      matches: withOptimisticCount(state.matches, type, Math.floor(Date.now() / 1000)),
+    });
+    const answer = await sendToBackground('sightings/record', { values: [value], type });
+    if (this.cardValue !== value) return;
+    this.sighting.busy = false;
+    if (!answer.ok) {
+      this.sighting.message = { kind: 'error', text: answer.error.message };
+      await this.loadMatches(value);
+      return;
+    }
+    const records = answer.data.records;
+    const failed = records.find((record) => record.state === 'failed');
+    const queued = records.some((record) => record.state === 'queued' || record.state === 'sending');
+    if (failed) {
+      this.sighting.message = { kind: 'error', text: failed.lastError ?? `MISP recorded no ${label}.` };
+      await this.loadMatches(value);
+      return;
+    }
+    this.sighting.undoKeys = records.map((record) => record.key);
+    this.undoTimer = this.ctx.setTimeout(() => {
+      this.undoTimer = undefined;
+      this.sighting.undoKeys = [];
+      this.rerenderCard();
+    }, CARD_UNDO_MS);
+    if (queued) {
+      this.sighting.message = {
+        kind: 'info',
+        text: `MISP is unreachable: the ${label} is queued and will be sent when it is back.`,
+      };
+      this.rerenderCard();
+      return;
+    }
+    const count = records.reduce((sum, record) => sum + (record.result?.sightingIds.length ?? 0), 0);
+    this.sighting.message = {
+      kind: 'ok',
+      text: `Recorded ${label} in MISP${count > 1 ? ` (${count} attributes)` : ''}.`,
+    };
+    await this.loadMatches(value);
+  }
+
+  private resetUndo(): void {
+    if (this.undoTimer !== undefined) clearTimeout(this.undoTimer);
+    this.undoTimer = undefined;
+    this.sighting.undoKeys = [];
+  }
+
+  private async undoSighting(event: Event): Promise<void> {
+    const value = this.cardValue;
+    const keys = this.sighting.undoKeys;
+    if (!event.isTrusted || !value || keys.length === 0 || this.sighting.busy) return;
+    this.resetUndo();
+    this.sighting.busy = true;
+    this.sighting.message = { kind: 'info', text: 'Undoing…' };
+    this.rerenderCard();
+    const answers = await Promise.all(keys.map((key) => sendToBackground('sightings/undo', { key })));
+    if (this.cardValue !== value) return;
+    this.sighting.busy = false;
+    const failure = answers.find((answer) => !answer.ok);
+    this.sighting.message =
+      failure && !failure.ok
+        ? { kind: 'error', text: failure.error.message }
+        : { kind: 'ok', text: answers.map((answer) => (answer.ok ? answer.data.message : '')).join(' ') };
+    await this.loadMatches(value);
+  }
+
+  private async showHistory(match: Match, event: Event): Promise<void> {
+    const value = this.cardValue;
+    if (!event.isTrusted || !value) return;
+    const key = historyKey(match);
+    this.sighting.history = { ...this.sighting.history, [key]: { kind: 'loading' } };
+    this.rerenderCard();
+    const answer = await sendToBackground('sightings/history', {
+      instanceId: match.instanceId,
+      attributeId: match.attribute.id,
+    });
+    if (this.cardValue !== value) return;
+    this.sighting.history = {
+      ...this.sighting.history,
+      [key]: answer.ok
+        ? { kind: 'ready', rows: answer.data.rows }
+        : { kind: 'error', message: answer.error.message },
+    };
+    this.rerenderCard();
   }
 
   private positionCard(): void {
@@ -309,6 +487,8 @@ class PageSession {
   }
 
   closeCard(): void {
+    this.resetSighting();
+    this.cardState = undefined;
     this.cardValue = undefined;
     this.pointerInCard = false;
     if (this.cardHost) render(null, this.cardHost);
