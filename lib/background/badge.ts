@@ -9,11 +9,16 @@ export async function updateBadge(
 ): Promise<void> {
   if (tabId < 0) return;
   try {
-    await browser.action.setBadgeText({ tabId, text: badge.known > 0 ? String(badge.known) : '' });
-    await browser.action.setBadgeBackgroundColor({
-      tabId,
-      color: BADGE_COLOURS[badge.threatLevel] ?? '#5f6368',
-    });
+    if (badge.known === 0) {
+      // null clears the tab's own text so the window-wide badge (unread watched-tag alerts) shows through.
+      await browser.action.setBadgeText({ tabId, text: null as unknown as string });
+    } else {
+      await browser.action.setBadgeText({ tabId, text: String(badge.known) });
+      await browser.action.setBadgeBackgroundColor({
+        tabId,
+        color: BADGE_COLOURS[badge.threatLevel] ?? '#5f6368',
+      });
+    }
     await browser.action.setTitle({
       tabId,
       title:

@@ -138,6 +138,8 @@ export interface PollEventsOptions {
   /** Unix seconds (event timestamp ≥ since) or a MISP relative time such as "1h". */
   since: number | string;
   publishedOnly?: boolean;
+  /** Which event time `since` applies to: any change (default) or the last publication. */
+  timeField?: 'timestamp' | 'publish_timestamp';
   page?: number;
   limit?: number;
 }
@@ -475,7 +477,7 @@ export class MispClient {
       body: {
         returnFormat: 'json',
         tags,
-        timestamp: options.since,
+        [options.timeField ?? 'timestamp']: options.since,
         metadata: true,
         ...(options.publishedOnly ? { published: true } : {}),
         limit,
