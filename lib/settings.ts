@@ -1,3 +1,4 @@
+import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 
@@ -18,6 +19,10 @@ export const MispInstanceSchema = z.object({
   apiKey: z.string(),
   useForLookups: z.boolean(),
   defaultForEvents: z.boolean(),
+  /** Preset by the organisation's policy (`storage.managed`): URL and name are locked. */
+  managed: z.boolean().optional(),
+  /** The policy supplies the key: it is never written to `storage.local`. */
+  keyFromPolicy: z.boolean().optional(),
 });
 export type MispInstance = z.infer<typeof MispInstanceSchema>;
 
@@ -88,22 +93,188 @@ export const preferencesItem = storage.defineItem<Preferences>('local:preference
   version: 1,
 });
 
-export async function loadInstances(): Promise<MispInstance[]> {
-  return sanitizeInstances(await instancesItem.getValue());
+/* ----------------------------------------------------------------------------------------------
+ * Managed policy (`storage.managed`): an organisation presets instances and locks preferences.
+ * The schema is documented in `public/managed-schema.json` (Chrome) and POLICY.md (Firefox).
+ * ---------------------------------------------------------------------------------------------- */
+
+export const PREFERENCE_KEYS = Object.keys(PreferencesSchema.shape) as Array<keyof Preferences>;
+
+export const ManagedInstanceSchema = z.object({
+  id: z.string().min(1).max(100).optional(),
+  name: z.string().max(200).optional(),
+  url: z.string().min(1).max(2000),
+  apiKey: z.string().max(200).optional(),
+  useForLookups: z.boolean().optional(),
+  defaultForEvents: z.boolean().optional(),
+});
+
+export interface ManagedPolicy {
+  instances: Array<z.infer<typeof ManagedInstanceSchema>>;
+  /** Only the policy's instances: the analyst cannot add or remove any. */
+  lockInstances: boolean;
+  /** Preset values (used while the analyst has not chosen otherwise, or always when locked). */
+  preferences: Partial<Preferences>;
+  /** Preference keys the analyst cannot change. */
+  locked: Array<keyof Preferences>;
 }
 
+export const EMPTY_POLICY: ManagedPolicy = {
+  instances: [],
+  lockInstances: false,
+  preferences: {},
+  locked: [],
+};
+
+/** Parses whatever `storage.managed` holds, field by field: a bad field is ignored, never fatal. */
+export function sanitizePolicy(raw: unknown): ManagedPolicy {
+  if (!raw || typeof raw !== 'object') return EMPTY_POLICY;
+  const input = raw as Record<string, unknown>;
+  const instances = Array.isArray(input.instances)
+    ? input.instances.flatMap((item) => {
+        const parsed = ManagedInstanceSchema.safeParse(item);
+        return parsed.success ? [parsed.data] : [];
+      })
+    : [];
+  const preferences: Record<string, unknown> = {};
+  if (input.preferences && typeof input.preferences === 'object') {
+    for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
+      const parsed = (schema as z.ZodType).safeParse((input.preferences as Record<string, unknown>)[key]);
+      if (parsed.success && parsed.data !== undefined) preferences[key] = parsed.data;
+    }
+  }
+  const locked = Array.isArray(input.locked)
+    ? input.locked.filter((key): key is keyof Preferences =>
+        PREFERENCE_KEYS.includes(key as keyof Preferences),
+      )
+    : [];
+  return {
+    instances,
+    lockInstances: input.lockInstances === true,
+    preferences: preferences as Partial<Preferences>,
+    locked,
+  };
+}
+
+async function readPolicy(): Promise<ManagedPolicy> {
+  try {
+    return sanitizePolicy(await browser.storage.managed.get(null));
+  } catch {
+    // No policy installed (Firefox rejects), or no managed storage in this browser.
+    return EMPTY_POLICY;
+  }
+}
+
+let policyCache: Promise<ManagedPolicy> | undefined;
+
+/**
+ * The policy, read once and kept: the first `storage.managed` read after a browser start can take
+ * seconds in Chromium, and every settings read depends on it. `forgetPolicy` (on a `managed` change)
+ * makes the next call read it again.
+ */
+export function loadPolicy(): Promise<ManagedPolicy> {
+  policyCache ??= readPolicy();
+  return policyCache;
+}
+
+export function forgetPolicy(): void {
+  policyCache = undefined;
+}
+
+function managedId(index: number, id: string | undefined): string {
+  return id ? `managed-${id}` : `managed-${index}`;
+}
+
+/** The instances in effect: the policy's first (URL, name and key as the policy says), then the analyst's. */
+export function applyPolicyToInstances(local: MispInstance[], policy: ManagedPolicy): MispInstance[] {
+  const managed = policy.instances.map((preset, index): MispInstance => {
+    const id = managedId(index, preset.id);
+    const own = local.find((instance) => instance.id === id);
+    let hostname = preset.url;
+    try {
+      hostname = new URL(preset.url).hostname;
+    } catch {
+      // Shown as typed.
+    }
+    return {
+      id,
+      name: preset.name ?? hostname,
+      url: preset.url.trim().replace(/\/+$/, ''),
+      apiKey: preset.apiKey?.trim() || own?.apiKey || '',
+      useForLookups: own?.useForLookups ?? preset.useForLookups ?? true,
+      defaultForEvents: own?.defaultForEvents ?? preset.defaultForEvents ?? index === 0,
+      managed: true,
+      keyFromPolicy: Boolean(preset.apiKey?.trim()),
+    };
+  });
+  const managedIds = new Set(managed.map((instance) => instance.id));
+  const others = policy.lockInstances
+    ? []
+    : local
+        .filter((instance) => !managedIds.has(instance.id))
+        .map(({ managed: _m, keyFromPolicy: _k, ...rest }) => rest);
+  const all = [...managed, ...others];
+  // Exactly one default for new events.
+  const firstDefault = all.findIndex((instance) => instance.defaultForEvents);
+  return all.map((instance, i) => ({
+    ...instance,
+    defaultForEvents: firstDefault === -1 ? i === 0 : i === firstDefault,
+  }));
+}
+
+export async function loadInstances(): Promise<MispInstance[]> {
+  const [local, policy] = await Promise.all([instancesItem.getValue(), loadPolicy()]);
+  return applyPolicyToInstances(sanitizeInstances(local), policy);
+}
+
+/** Stores the analyst's instances; a key the policy supplies is never copied into local storage. */
 export async function saveInstances(instances: MispInstance[]): Promise<void> {
-  await instancesItem.setValue(InstancesSchema.parse(instances));
+  const stored = instances.map(({ managed: _m, keyFromPolicy, ...rest }) =>
+    keyFromPolicy ? { ...rest, apiKey: '' } : rest,
+  );
+  await instancesItem.setValue(InstancesSchema.parse(stored));
+}
+
+/** Preferences in effect: defaults < policy presets < the analyst's choices < locked policy values. */
+export function applyPolicyToPreferences(local: unknown, policy: ManagedPolicy): Preferences {
+  const own = ownPreferences(local);
+  const lockedValues = Object.fromEntries(
+    policy.locked.flatMap((key) => (key in policy.preferences ? [[key, policy.preferences[key]]] : [])),
+  );
+  return sanitizePreferences({ ...policy.preferences, ...own, ...lockedValues });
 }
 
 export async function loadPreferences(): Promise<Preferences> {
-  return sanitizePreferences(await preferencesItem.getValue());
+  const [local, policy] = await Promise.all([storage.getItem<unknown>('local:preferences'), loadPolicy()]);
+  return applyPolicyToPreferences(local, policy);
 }
 
+/** The fields of a stored preferences object that still parse. */
+function ownPreferences(raw: unknown): Partial<Preferences> {
+  const input = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
+    const parsed = (schema as z.ZodType).safeParse(input[key]);
+    if (parsed.success) out[key] = parsed.data;
+  }
+  return out as Partial<Preferences>;
+}
+
+export class LockedSettingError extends Error {}
+
 export async function savePreferences(patch: Partial<Preferences>): Promise<Preferences> {
-  const next = PreferencesSchema.parse({ ...(await loadPreferences()), ...patch });
-  await preferencesItem.setValue(next);
-  return next;
+  const policy = await loadPolicy();
+  const locked = Object.keys(patch).filter((key) => policy.locked.includes(key as keyof Preferences));
+  if (locked.length > 0) {
+    throw new LockedSettingError(`Your organisation's policy locks this setting (${locked.join(', ')}).`);
+  }
+  // Only what the analyst chose is stored: presets the policy changes later still apply elsewhere.
+  const own = PreferencesSchema.partial().parse({
+    ...ownPreferences(await storage.getItem<unknown>('local:preferences')),
+    ...patch,
+  });
+  await preferencesItem.setValue(own as Preferences);
+  return applyPolicyToPreferences(own, policy);
 }
 
 /** The key as the UI may show it: never more than its last four characters. */

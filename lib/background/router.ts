@@ -28,7 +28,15 @@ export function classifySender(sender: Browser.runtime.MessageSender, policy: Se
   if (sender.id !== policy.extensionId) return 'foreign';
   const url = sender.url ?? '';
   if (url.startsWith(policy.extensionOrigin)) return 'ui';
-  if (sender.tab?.id !== undefined && sender.tab.id >= 0) return 'content';
+  // Our content script: in a real tab and frame, on a web page (never an extension or privileged page).
+  if (
+    sender.tab?.id !== undefined &&
+    sender.tab.id >= 0 &&
+    typeof sender.frameId === 'number' &&
+    sender.frameId >= 0 &&
+    /^(https?|file):/i.test(url)
+  )
+    return 'content';
   return 'foreign';
 }
 
@@ -40,7 +48,10 @@ export function classifySender(sender: Browser.runtime.MessageSender, policy: Se
 export function createMessageListener(handlers: Handlers, policy: SenderPolicy, log = console) {
   return (message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined => {
     const envelope = EnvelopeSchema.safeParse(message);
-    if (!envelope.success) return undefined;
+    if (!envelope.success) {
+      log.warn('Sightline: dropped a message that is not in the Sightline protocol');
+      return undefined;
+    }
     const { type, payload } = envelope.data;
     if (!isMessageType(type)) {
       log.warn(`Sightline: dropped unknown message type ${JSON.stringify(type).slice(0, 80)}`);

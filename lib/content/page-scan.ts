@@ -1,7 +1,7 @@
 import type { ChunkOccurrence } from '../indicators/model';
 import { planChunkSlices, scanChunkRange } from '../indicators/scanner';
 import type { PageIndicator } from '../messages';
-import { collectTextChunks, type DomTextChunk } from './text-walker';
+import { type DomTextChunk, walkTextChunks } from './text-walker';
 
 /** One occurrence of an indicator in the page, as a live DOM range. */
 export interface PageOccurrence {
@@ -19,8 +19,14 @@ export function yieldToPage(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-const SLICE_CHARS = 64 * 1024;
-const SLICE_BUDGET_MS = 12;
+/** The scanner's cost grows faster than linearly with the text: small slices keep each task short. */
+const SLICE_CHARS = 8 * 1024;
+const SLICE_BUDGET_MS = 8;
+/** Distinct indicators per page we track (the background takes at most 20,000 per report). */
+export const MAX_PAGE_INDICATORS = 10_000;
+/** Marks per value and per page: a page repeating one value 190,000 times gets its first 200 marked. */
+export const MAX_OCCURRENCES_PER_VALUE = 200;
+export const MAX_PAGE_OCCURRENCES = 20_000;
 
 function toRange(
   doc: Document,
@@ -32,8 +38,8 @@ function toRange(
   if (!start || !end) return undefined;
   const range = doc.createRange();
   try {
-    range.setStart(start.node, Math.min(occurrence.start.offset, start.node.length));
-    range.setEnd(end.node, Math.min(occurrence.end.offset, end.node.length));
+    range.setStart(start.node, Math.min(start.nodeOffset + occurrence.start.offset, start.node.length));
+    range.setEnd(end.node, Math.min(end.nodeOffset + occurrence.end.offset, end.node.length));
   } catch {
     return undefined;
   }
@@ -52,24 +58,33 @@ export async function scanRoots(
   for (const root of roots) {
     if (options.signal?.aborted) break;
     const doc = root.ownerDocument ?? (root as Document);
-    const chunks = collectTextChunks(root, options.ownHost);
+    const chunks = await walkTextChunks(root, {
+      ownHost: options.ownHost,
+      signal: options.signal,
+      budgetMs: SLICE_BUDGET_MS,
+      yieldToPage,
+    });
     let sliceStarted = performance.now();
     for (const slice of planChunkSlices(chunks, SLICE_CHARS)) {
       if (options.signal?.aborted) break;
       for (const occurrence of scanChunkRange(chunks, slice.from, slice.to)) {
-        const range = toRange(doc, chunks, occurrence);
-        if (!range) continue;
-        result.occurrences.push({ value: occurrence.value, range });
-        const seen = result.indicators.get(occurrence.value);
-        if (seen) seen.count++;
+        let indicator = result.indicators.get(occurrence.value);
+        if (indicator) indicator.count++;
         else {
-          result.indicators.set(occurrence.value, {
+          if (result.indicators.size >= MAX_PAGE_INDICATORS) continue;
+          indicator = {
             type: occurrence.type,
             value: occurrence.value,
             original: occurrence.original,
             count: 1,
-          });
+          };
+          result.indicators.set(occurrence.value, indicator);
         }
+        // The count stays true; only the ranges (what marks are drawn from) are capped.
+        if (indicator.count > MAX_OCCURRENCES_PER_VALUE || result.occurrences.length >= MAX_PAGE_OCCURRENCES)
+          continue;
+        const range = toRange(doc, chunks, occurrence);
+        if (range) result.occurrences.push({ value: occurrence.value, range });
       }
       if (performance.now() - sliceStarted > SLICE_BUDGET_MS) {
         await yieldToPage();

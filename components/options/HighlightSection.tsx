@@ -1,0 +1,131 @@
+import { useEffect, useState } from 'preact/hooks';
+import { HIGHLIGHT_MODES, type HighlightMode } from '../../lib/settings';
+import { LOCKED_HINT, usePreferences } from './usePreferences';
+
+const MODE_LABELS: Record<HighlightMode, string> = {
+  auto: 'Automatically',
+  ask: 'Only when I ask',
+  never: 'Never',
+};
+
+/** A host pattern as the background matches it: `example.com`, `*.example.com`. */
+const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/i;
+
+export function parseSiteList(text: string): { sites: string[]; invalid: string[] } {
+  const sites: string[] = [];
+  const invalid: string[] = [];
+  for (const line of text.split(/[\n,]+/)) {
+    const site = line
+      .trim()
+      .replace(/^https?:\/\//i, '')
+      .replace(/\/.*$/, '')
+      .toLowerCase();
+    if (!site) continue;
+    if (HOST_PATTERN.test(site)) sites.push(site);
+    else invalid.push(line.trim());
+  }
+  return { sites: [...new Set(sites)], invalid };
+}
+
+/** Options section: when pages are scanned, which sites never are, and which marks are drawn. */
+export function HighlightSection() {
+  const { preferences, locked, message, save } = usePreferences();
+  const [sitesText, setSitesText] = useState<string | null>(null);
+  const [siteError, setSiteError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (preferences && sitesText === null) setSitesText(preferences.neverScan.join('\n'));
+  }, [preferences]);
+
+  if (!preferences) return <section class="card" aria-busy="true" aria-label="Highlighting" />;
+
+  function saveSites() {
+    const { sites, invalid } = parseSiteList(sitesText ?? '');
+    if (invalid.length > 0) {
+      setSiteError(
+        `Not saved: ${invalid.map((s) => `"${s}"`).join(', ')} is not a host name (e.g. intranet.example.com).`,
+      );
+      return;
+    }
+    setSiteError(null);
+    void save({ neverScan: sites });
+  }
+
+  const modeLocked = locked.has('highlightMode');
+  const sitesLocked = locked.has('neverScan');
+
+  return (
+    <section class="card" aria-labelledby="highlight-heading">
+      <h2 id="highlight-heading">Highlighting</h2>
+      <p id="highlight-legend" style={{ fontWeight: 600, margin: '0.6em 0 0.2em' }}>
+        Highlight on pages
+      </p>
+      <div role="radiogroup" aria-labelledby="highlight-legend">
+        {HIGHLIGHT_MODES.map((mode) => (
+          <label key={mode} style={{ fontWeight: 400 }}>
+            <input
+              type="radio"
+              name="highlight-mode"
+              value={mode}
+              checked={preferences.highlightMode === mode}
+              disabled={modeLocked}
+              onChange={() => void save({ highlightMode: mode })}
+            />{' '}
+            {MODE_LABELS[mode]}
+          </label>
+        ))}
+        {modeLocked && <p class="hint">{LOCKED_HINT}</p>}
+      </div>
+      <label for="never-scan">Sites never scanned</label>
+      <textarea
+        id="never-scan"
+        rows={4}
+        value={sitesText ?? ''}
+        disabled={sitesLocked}
+        placeholder={'intranet.example.com\n*.corp.example'}
+        aria-describedby="never-scan-hint"
+        aria-invalid={siteError ? 'true' : undefined}
+        onInput={(e) => setSitesText(e.currentTarget.value)}
+        onBlur={saveSites}
+      />
+      <p id="never-scan-hint" class={siteError ? 'hint status-error' : 'hint'}>
+        {siteError ??
+          (sitesLocked
+            ? LOCKED_HINT
+            : 'One host per line. example.com covers its sub-domains; *.example.com only the sub-domains.')}
+      </p>
+      <label style={{ fontWeight: 400 }}>
+        <input
+          type="checkbox"
+          checked={preferences.showNewMarks}
+          disabled={locked.has('showNewMarks')}
+          onChange={(e) => void save({ showNewMarks: e.currentTarget.checked })}
+        />{' '}
+        Mark indicators MISP does not know
+      </label>
+      <label style={{ fontWeight: 400 }}>
+        <input
+          type="checkbox"
+          checked={preferences.showBenignMarks}
+          disabled={locked.has('showBenignMarks')}
+          onChange={(e) => void save({ showBenignMarks: e.currentTarget.checked })}
+        />{' '}
+        Mark likely benign indicators
+      </label>
+      <label style={{ fontWeight: 400 }}>
+        <input
+          type="checkbox"
+          checked={preferences.lookupBenign}
+          disabled={locked.has('lookupBenign')}
+          onChange={(e) => void save({ lookupBenign: e.currentTarget.checked })}
+        />{' '}
+        Look up likely benign indicators in MISP too
+      </label>
+      {message && (
+        <p class={message.ok ? 'hint status-ok' : 'hint status-error'} aria-live="polite">
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+/** Options section: the privacy statement (the same text as PRIVACY.md). */
+export function PrivacySection() {
+  return (
+    <section class="card" aria-labelledby="privacy-heading">
+      <h2 id="privacy-heading">Privacy</h2>
+      <p>
+        Sightline talks only to the MISP instances you configure. It has no server of its own, no analytics
+        and no telemetry.
+      </p>
+      <h3>What leaves the browser</h3>
+      <ul>
+        <li>
+          <strong>Indicator values, to your MISP instances only</strong> — the values, not the page, its URL
+          or its text — to each instance marked "Use for lookups". Likely benign values are not sent unless
+          you ask. Sites never scanned, MISP's own pages and pages while highlighting is off are not scanned.
+        </li>
+        <li>
+          <strong>What you choose to file</strong>: events, attributes and sightings go to the instance you
+          pick; the page URL only when "Include page URL" is ticked.
+        </li>
+        <li>
+          <strong>Sighting source, as configured</strong>: the page's host name by default, or the full URL or
+          a fixed text if you choose.
+        </li>
+        <li>
+          <strong>Watched tags</strong>: Sightline asks your MISP for recent events carrying them.
+        </li>
+      </ul>
+      <h3>What is stored locally</h3>
+      <ul>
+        <li>
+          Extension storage: your MISP instances (with their API keys) and preferences. Keys are read only by
+          Sightline's background; no key is ever sent to a web page, a content script or the popup.
+        </li>
+        <li>
+          Extension database: cached MISP answers (for the cache lifetime above), writes waiting to reach
+          MISP, watched-tag alerts.
+        </li>
+        <li>Session storage, cleared when the browser closes: what was found on each open tab.</li>
+      </ul>
+      <h3>How to wipe it</h3>
+      <p>
+        "Clear cache" deletes every cached answer; "Remove" deletes an instance and its key; removing the
+        extension deletes everything.
+      </p>
+    </section>
+  );
+}

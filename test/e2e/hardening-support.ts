@@ -1,0 +1,100 @@
+import type { Page, Worker } from 'playwright-core';
+import { expect } from 'vitest';
+import { type ChromeGlobal, currentWorker } from './browser';
+import { readMarks } from './cdp';
+import type { MispTarget } from './misp-target';
+
+/**
+ * Helpers for the security, leak, hostile-page and failure suites: run code in the content script's
+ * isolated world (through CDP, as a compromised content script would), seed MISP, set preferences.
+ */
+
+interface ExecutionContext {
+  id: number;
+  origin: string;
+  name: string;
+  auxData?: { type?: string; isDefault?: boolean; frameId?: string };
+}
+
+/** Evaluates `expression` (an async IIFE returning JSON) in Sightline's content-script world of `page`. */
+export async function evaluateInContentWorld<T>(
+  page: Page,
+  extensionId: string,
+  expression: string,
+): Promise<T> {
+  const session = await page.context().newCDPSession(page);
+  try {
+    const contexts: ExecutionContext[] = [];
+    session.on('Runtime.executionContextCreated', (event: { context: ExecutionContext }) => {
+      contexts.push(event.context);
+    });
+    await session.send('Runtime.enable');
+    await expect
+      .poll(() => contexts.some((c) => c.auxData?.type === 'isolated' && c.origin.includes(extensionId)), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    const context = contexts.find((c) => c.auxData?.type === 'isolated' && c.origin.includes(extensionId))!;
+    const { result, exceptionDetails } = (await session.send('Runtime.evaluate', {
+      expression,
+      contextId: context.id,
+      awaitPromise: true,
+      returnByValue: true,
+    })) as { result: { value: T }; exceptionDetails?: { text: string } };
+    if (exceptionDetails) throw new Error(`content world: ${exceptionDetails.text}`);
+    return result.value;
+  } finally {
+    await session.detach();
+  }
+}
+
+/** Sets preferences directly in storage, from the service worker. */
+export async function setPreferences(worker: Worker, patch: Record<string, unknown>): Promise<void> {
+  await worker.evaluate(async (value) => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    const current = (await chrome.storage.local.get('preferences')).preferences ?? {};
+    await chrome.storage.local.set({ preferences: { ...(current as object), ...value } });
+  }, patch);
+}
+
+export async function workerOf(page: Page): Promise<Worker> {
+  return currentWorker(page.context());
+}
+
+/** Files one event holding `values` (ip-dst / domain / sha256 by shape) and returns its id. */
+export async function seedEvent(
+  misp: MispTarget,
+  info: string,
+  attributes: Array<{ type: string; value: string; comment?: string }>,
+  tags: string[] = [],
+): Promise<string> {
+  const created = await misp.client.createEvent({
+    info: `${misp.namePrefix} ${info}`,
+    distribution: 0,
+    threatLevel: 1,
+    analysis: 2,
+    tags,
+    attributes,
+  });
+  misp.trackEvent(created.id);
+  return created.id;
+}
+
+const KNOWN = new Set(['high', 'medium', 'low', 'undefined']);
+
+export async function waitForKnownMarks(page: Page, count: number, timeout = 30_000) {
+  await expect
+    .poll(async () => (await readMarks(page)).filter((m) => KNOWN.has(m.kind)).length, { timeout })
+    .toBeGreaterThanOrEqual(count);
+  return (await readMarks(page)).filter((m) => KNOWN.has(m.kind));
+}
+
+/** The tab id of the page at `url`. */
+export async function tabIdOf(worker: Worker, url: string): Promise<number> {
+  const id = await worker.evaluate(async (u) => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    return (await chrome.tabs.query({ url: u }))[0]?.id;
+  }, url);
+  if (typeof id !== 'number') throw new Error(`no tab for ${url}`);
+  return id;
+}
