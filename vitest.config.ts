@@ -33,6 +33,18 @@ export default defineConfig({
           maxWorkers: 1,
         },
       },
+      {
+        // Debian firefox-esr with the built Firefox extension, driven over WebDriver BiDi.
+        test: {
+          name: 'e2e-firefox',
+          include: ['test/e2e-firefox/**/*.e2e.ts'],
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 });

@@ -1,6 +1,14 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
+const ICONS = {
+  16: 'icon/16.png',
+  32: 'icon/32.png',
+  48: 'icon/48.png',
+  96: 'icon/96.png',
+  128: 'icon/128.png',
+};
+
 // Sightline's manifest. Entry points under entrypoints/ only wire things up; logic lives in lib/.
 export default defineConfig({
   // Parallel work (several builds at once) can point SIGHTLINE_OUT_DIR at a folder of its own.
@@ -11,6 +19,9 @@ export default defineConfig({
     name: 'Sightline',
     description:
       'MISP in the margin of every page: capture indicators, see what your MISP knows, record sightings, file events.',
+    // Rendered from public/icon/sightline.svg by scripts/render-icons.mjs (the sizes the stores ask for).
+    icons: ICONS,
+    action: { default_title: 'Sightline', default_icon: ICONS },
     commands: {
       'toggle-highlights': {
         suggested_key: { default: 'Alt+Shift+H' },
@@ -22,14 +33,26 @@ export default defineConfig({
       },
     },
     permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage'],
+    // Organisation policy (storage.managed): schema documented in POLICY.md. Chrome reads it from here;
+    // Firefox takes the policy from policies.json.
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
     // Chrome: the content script already runs on every page, so host access from install asks nothing more.
     // Firefox MV3 grants host access separately: the options page requests the MISP origin at runtime.
     host_permissions: browser === 'firefox' ? [] : ['<all_urls>'],
     ...(browser === 'firefox' ? { optional_host_permissions: ['<all_urls>'] } : {}),
     ...(browser === 'firefox'
       ? {
+          // Firefox MV3 runs the background as an event page (`background.scripts`, which WXT writes
+          // for Firefox) instead of a service worker; the code is the same.
           browser_specific_settings: {
-            gecko: { id: 'sightline@sightline.dev', strict_min_version: '128.0' },
+            gecko: {
+              id: 'sightline@sightline.dev',
+              // 140 (the current ESR line) is the first to read data_collection_permissions.
+              strict_min_version: '140.0',
+              // Indicator values go only to the analyst's own MISP: nothing reaches the developers.
+              data_collection_permissions: { required: ['none'] },
+            },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : {}),

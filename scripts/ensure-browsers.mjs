@@ -5,6 +5,11 @@ import { existsSync } from 'node:fs';
 
 const BROWSERS = [
   { name: 'Chromium', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', debPackage: 'chromium' },
+  {
+    name: 'Firefox ESR',
+    path: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    debPackage: 'firefox-esr',
+  },
 ];
 
 function isRoot() {
@@ -37,7 +42,7 @@ export function ensureBrowsers({ log = console.log } = {}) {
       'The end-to-end tests need these browsers, which are not installed:',
       ...lines,
       `On Debian or Ubuntu: sudo apt-get install -y ${packages.join(' ')}`,
-      'Elsewhere: install them and point CHROMIUM_PATH at the Chromium binary.',
+      'Elsewhere: install them and point CHROMIUM_PATH / FIREFOX_PATH at the binaries.',
     ].join('\n'),
   );
 }

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MispTarget, startMispTarget } from '../e2e/misp-target';
+import { type PageServer, startPageServer } from '../e2e/page-server';
+import { markdownToHtml, reportPage } from '../e2e/report-pages';
+import { countColour, type FirefoxExtensionBrowser, launchFirefoxWithExtension, textBox } from './firefox';
+
+const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus/avast');
+const chaes = readFileSync(resolve(CORPUS, 'Chaes/README.md'), 'utf8');
+
+/** Seeded values and how the report writes them (defanged). */
+const SEEDED = [
+  { type: 'ip-dst', value: '200.234.195.91', original: '200[.]234.195.91' },
+  { type: 'domain', value: 'f84f305c.com', original: 'f84f305c[.]com' },
+  { type: 'ip-dst', value: '176.123.8.149', original: '176[.]123.8.149' },
+];
+/** In the report but not in MISP (a warninglisted URL shortener): never a threat colour. */
+const NOT_SEEDED = 'is[.]gd/oYk9ielu?D=30';
+/** The border colour of a high-threat mark (lib/content/overlay.ts). */
+const HIGH_THREAT_RED: [number, number, number] = [229, 57, 53];
+
+describe('Firefox: Sightline installed in firefox-esr', () => {
+  let firefox: FirefoxExtensionBrowser;
+  let misp: MispTarget;
+  let pages: PageServer;
+  let reportUrl: string;
+
+  beforeAll(async () => {
+    [firefox, misp, pages] = await Promise.all([
+      launchFirefoxWithExtension(),
+      startMispTarget(),
+      startPageServer(),
+    ]);
+    const created = await misp.client.createEvent({
+      info: `${misp.namePrefix} Chaes infrastructure (Firefox)`,
+      distribution: 0,
+      threatLevel: 1,
+      analysis: 2,
+      tags: ['tlp:amber'],
+      attributes: SEEDED.map((seed) => ({ type: seed.type, value: seed.value })),
+    });
+    misp.trackEvent(created.id);
+    await firefox.grantHostAccess(['<all_urls>']);
+    await firefox.configureInstance({ url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+    pages.setPage('/chaes.html', reportPage('Chaes IoCs', markdownToHtml(chaes)));
+    reportUrl = `${pages.url}/chaes.html`;
+  });
+  afterAll(async () => {
+    await Promise.all([firefox?.close(), misp?.close(), pages?.close()]);
+  });
+
+  it('installs: the options page opens with its MISP settings', async () => {
+    const page = await firefox.openExtensionPage('options.html');
+    expect(await page.$('::-p-aria([name="MISP URL"][role="textbox"])')).not.toBeNull();
+    expect(await page.$('::-p-aria([name="API key"][role="textbox"])')).not.toBeNull();
+    expect(await page.$('::-p-aria([name="Test connection"][role="button"])')).not.toBeNull();
+    await page.close();
+  });
+
+  it('highlights the seeded indicators on a report page, and nothing else in a threat colour', async () => {
+    const page = await firefox.browser.newPage();
+    await page.goto(reportUrl);
+    for (const seed of SEEDED) {
+      await expect
+        .poll(
+          async () => {
+            const box = await textBox(page, seed.original);
+            return box ? countColour(page, box, HIGH_THREAT_RED) : 0;
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toBeGreaterThan(10);
+    }
+    const box = await textBox(page, NOT_SEEDED);
+    expect(box).toBeDefined();
+    expect(await countColour(page, box!, HIGH_THREAT_RED)).toBe(0);
+    await page.close();
+  });
+
+  it('the popup lists the page indicators with their MISP status', async () => {
+    const report = await firefox.browser.newPage();
+    await report.goto(reportUrl);
+    const tabId = await firefox.tabIdOf(reportUrl);
+    const popup = await firefox.openExtensionPage(`popup.html?tab=${tabId}`);
+    const list = await popup.waitForSelector('::-p-aria([name="Indicators on this page"][role="list"])', {
+      timeout: 20_000,
+    });
+    expect(list).not.toBeNull();
+    await expect
+      .poll(() => statusOf(popup, '200.234.195.91'), { timeout: 20_000, interval: 300 })
+      .toContain('In MISP');
+    await popup.close();
+    await report.close();
+  });
+});
+
+describe('Firefox: the popup files an event', () => {
+  let firefox: FirefoxExtensionBrowser;
+  let misp: MispTarget;
+  let pages: PageServer;
+
+  beforeAll(async () => {
+    [firefox, misp, pages] = await Promise.all([
+      launchFirefoxWithExtension(),
+      startMispTarget(),
+      startPageServer(),
+    ]);
+    await firefox.grantHostAccess(['<all_urls>']);
+    await firefox.configureInstance({ url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+  });
+  afterAll(async () => {
+    await Promise.all([firefox?.close(), misp?.close(), pages?.close()]);
+  });
+
+  it('selects new indicators and creates the event in MISP', async () => {
+    const domain = `${misp.runId}-ff.example-c2.net`;
+    const ip = '5.188.86.201';
+    pages.setPage(
+      '/fresh.html',
+      reportPage(
+        'Fresh campaign',
+        `<p>The loader beacons to ${domain.replace('.example', '[.]example')} and ${ip.replace('.86', '[.]86')}.</p>`,
+      ),
+    );
+    const reportUrl = `${pages.url}/fresh.html`;
+    const report = await firefox.browser.newPage();
+    await report.goto(reportUrl);
+    const popup = await firefox.openExtensionPage(`popup.html?tab=${await firefox.tabIdOf(reportUrl)}`);
+    await popup.waitForSelector(`::-p-aria([name="${ip}"][role="checkbox"])`, { timeout: 20_000 });
+    await popup.waitForSelector(`::-p-aria([name="${domain}"][role="checkbox"])`, { timeout: 20_000 });
+    await popup.click('::-p-aria([name="Select all new"][role="button"])');
+    const info = `${misp.namePrefix} Firefox campaign`;
+    const infoBox = await popup.waitForSelector('::-p-aria([name="Event info"][role="textbox"])');
+    await infoBox!.click({ count: 3 });
+    await popup.keyboard.press('Backspace');
+    await infoBox!.type(info);
+    await popup.click('::-p-aria([name="Create event"][role="button"])');
+    await popup.waitForSelector('::-p-aria([name="Open event in MISP"][role="link"])', { timeout: 20_000 });
+    const found = await misp.client.searchEvents({ info });
+    expect(found.length).toBe(1);
+    misp.trackEvent(found[0]!.id);
+    const event = await misp.client.getEvent(found[0]!.id);
+    const values = event.Attribute.map((attribute) => attribute.value);
+    expect(values).toEqual(expect.arrayContaining([domain, ip]));
+    await popup.close();
+    await report.close();
+  });
+});
+
+/** The text of the list item holding the checkbox named `value`. */
+async function statusOf(popup: Page, value: string): Promise<string> {
+  const box = await popup.$(`::-p-aria([name="${value}"][role="checkbox"])`);
+  if (!box) return '';
+  return box.evaluate((node) => node.closest('li')?.textContent ?? '');
+}
