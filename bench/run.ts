@@ -6,9 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { extractionBench } from './extraction.bench';
+import { inlineBench } from './inline.bench';
 import type { BenchModule } from './types';
 
-const MODULES: readonly BenchModule[] = [extractionBench];
+const MODULES: readonly BenchModule[] = [extractionBench, inlineBench];
 
 function machine(): string {
   const cpuList = cpus();

@@ -133,6 +133,13 @@ describe('scanText: boundaries and trailing punctuation', () => {
     expect(o).toMatchObject({ type: 'ipv4', value: '45.77.55.145', original: '45.77.55.145' });
   });
 
+  it('takes an IP after a word that merely ends like a version word', () => {
+    expect(found('C2 server 91.169.187.153 and hosts 10.1.2.3 answered')).toEqual([
+      ['ipv4', '91.169.187.153'],
+      ['ipv4', '10.1.2.3'],
+    ]);
+  });
+
   it('takes a domain with a port, without the port', () => {
     expect(found('web.microlynconline[.]com:8000')).toEqual([['domain', 'web.microlynconline.com']]);
   });

@@ -88,7 +88,8 @@ function lineStartsAt(text: string, start: number): boolean {
   return true;
 }
 
-const VERSION_CONTEXT = /(?:version|ver\.?|v|build|release|firmware|chrome|firefox|os)\s*$/i;
+// The word must stand alone: "server 1.2.3.4" is an IP, "ver 1.2.3.4" is a version.
+const VERSION_CONTEXT = /(?:^|[^a-z])(?:version|ver\.?|v|build|release|firmware|chrome|firefox|os)\s*$/i;
 
 interface Found {
   readonly type: IndicatorKind;
