@@ -5,6 +5,15 @@ import type { LookupSource } from './service';
 
 const IP_LIKE = /^[0-9a-f:.]+$/i;
 
+/** Matches kept per value (newest events first): the card shows a few, and the cache stays small. */
+export const MAX_MATCHES_PER_VALUE = 50;
+
+function newestFirst(matches: Match[]): Match[] {
+  return [...matches]
+    .sort((a, b) => b.event.date.localeCompare(a.event.date) || b.attribute.timestamp - a.attribute.timestamp)
+    .slice(0, MAX_MATCHES_PER_VALUE);
+}
+
 /**
  * The CIDR attributes of each instance, fetched once per TTL: MISP does not match a plain IP against
  * the ranges it stores, so IPs are matched locally against them.
@@ -49,10 +58,7 @@ export function mispLookupSource(
       const grouped = groupAttributesByValue(values, attributes);
       const answers = new Map<string, Match[]>();
       for (const [value, matched] of grouped) {
-        answers.set(
-          value,
-          matched.map((attribute) => toMatch(instance.id, attribute)),
-        );
+        answers.set(value, newestFirst(matched.map((attribute) => toMatch(instance.id, attribute))));
       }
       const ips = values.filter((value) => IP_LIKE.test(value) && !value.includes('/'));
       if (ips.length > 0) {
@@ -65,7 +71,7 @@ export function mispLookupSource(
               ...toMatch(instance.id, attribute),
               viaCidr: attribute.value,
             }));
-            answers.set(ip, [...(answers.get(ip) ?? []), ...viaCidr]);
+            answers.set(ip, newestFirst([...(answers.get(ip) ?? []), ...viaCidr]));
           }
         }
       }

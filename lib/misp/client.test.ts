@@ -225,6 +225,16 @@ describe('lookupValues', () => {
     expect(result.attributes).toHaveLength(5);
   });
 
+  it('stops paging after maxPages full pages, so one very common value cannot fill memory', async () => {
+    const all = attributesOf(loadTranscript('019'));
+    const fullPage = () => attributePage(all.slice(0, 2), 3);
+    const { fetch, calls } = fakeFetch(fullPage(), fullPage(), fullPage(), fullPage());
+    const values = (loadTranscript('024').request.body as { value: string[] }).value;
+    const result = await clientWith(fetch).lookupValues(values, { limit: 2, maxPages: 3 });
+    expect(calls).toHaveLength(3);
+    expect(result.requests).toBe(3);
+  });
+
   it('sends at most 500 values a request', async () => {
     const { fetch, calls } = fakeFetch(EMPTY_ATTRIBUTES);
     const values = Array.from({ length: 1203 }, (_, index) => `host-${index}.example`);

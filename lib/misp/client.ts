@@ -62,6 +62,11 @@ export interface LookupOptions {
   limit?: number;
   /** Values per request (MISP turns them into an SQL IN list). */
   chunkSize?: number;
+  /**
+   * Pages read per chunk at most (default 4, i.e. 2,000 attributes with the default page size): a
+   * value that thousands of attributes carry must not fill the worker's memory.
+   */
+  maxPages?: number;
 }
 
 export interface LookupResult {
@@ -232,6 +237,7 @@ export class MispClient {
           includeWarninglistHits: true,
         },
         limit,
+        options.maxPages ?? 4,
       );
       requests += made;
       for (const attribute of attributes) byId.set(attribute.id, attribute);
@@ -286,10 +292,11 @@ export class MispClient {
   private async searchAttributes(
     filters: Record<string, unknown>,
     limit: number,
+    maxPages = MAX_PAGES,
   ): Promise<{ attributes: MispAttribute[]; requests: number }> {
     const attributes: MispAttribute[] = [];
     let requests = 0;
-    for (let page = 1; page <= MAX_PAGES; page += 1) {
+    for (let page = 1; page <= maxPages; page += 1) {
       const answer = await this.post(
         '/attributes/restSearch',
         { returnFormat: 'json', ...filters, limit, page },

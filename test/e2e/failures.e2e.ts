@@ -1,0 +1,243 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimFault } from '../misp-sim/index';
+import {
+  type ChromeGlobal,
+  configureInstance,
+  type ExtensionBrowser,
+  launchExtensionBrowser,
+} from './browser';
+import { findByRole, readMarks, textOf, textRects } from './cdp';
+import { type MispTarget, startMispTarget } from './misp-target';
+import { type PageServer, startPageServer } from './page-server';
+import { reportPage } from './report-pages';
+
+/**
+ * What the analyst sees when MISP fails or answers something hostile: a clear message, nothing lost.
+ * Faults are injected at the stand-in, so these cases run against it only (a real MISP cannot be made
+ * to fail on demand); the hostile-data cases use ordinary MISP writes and run against both.
+ */
+
+interface PopupView {
+  problems: string[];
+  statuses: Record<string, string>;
+}
+
+/** What the popup's Page panel shows for a tab: its problem lines and each listed value's status. */
+async function popupView(browser: ExtensionBrowser, tabId: number): Promise<PopupView> {
+  const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
+  try {
+    const panel = popup.getByRole('region', { name: 'Page' });
+    await panel.waitFor();
+    await popup.waitForTimeout(300);
+    const problems = await panel.locator('.status-error').allTextContents();
+    const answer = await popup.evaluate(async (id) => {
+      const { chrome } = globalThis as unknown as {
+        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+      };
+      return (await chrome.runtime.sendMessage({
+        channel: 'sightline',
+        type: 'tab/indicators',
+        payload: { tabId: id },
+      })) as {
+        data?: { indicators: Array<{ value: string; status: { status: string } }> };
+      };
+    }, tabId);
+    const statuses = Object.fromEntries(
+      (answer.data?.indicators ?? []).map((i) => [i.value, i.status.status]),
+    );
+    return { problems, statuses };
+  } finally {
+    await popup.close();
+  }
+}
+
+async function tabIdOf(browser: ExtensionBrowser, url: string): Promise<number> {
+  const id = await browser.worker.evaluate(async (u) => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    return (await chrome.tabs.query({ url: u }))[0]?.id;
+  }, url);
+  if (id === undefined) throw new Error(`no tab for ${url}`);
+  return id;
+}
+
+describe('failures and hostile MISP data', () => {
+  let browser: ExtensionBrowser;
+  let misp: MispTarget;
+  let pages: PageServer;
+  let pageCounter = 0;
+
+  beforeAll(async () => {
+    [browser, misp, pages] = await Promise.all([
+      launchExtensionBrowser(),
+      startMispTarget(),
+      startPageServer(),
+    ]);
+    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+    // The shortest timeout the settings allow, so the slow case does not take 15 s.
+    await browser.worker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as ChromeGlobal;
+      await chrome.storage.local.set({ preferences: { requestTimeoutMs: 1000 } });
+    });
+  });
+  afterAll(async () => {
+    misp?.sim?.setFault(null);
+    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
+  });
+
+  /** A page with one indicator no earlier visit looked up (so the cache cannot answer). */
+  async function openFreshPage(): Promise<{ page: Page; url: string; value: string }> {
+    pageCounter++;
+    const value = `91.${pageCounter}.77.${100 + pageCounter}`;
+    const path = `/fresh-${pageCounter}.html`;
+    pages.setPage(
+      path,
+      reportPage(
+        'Fresh',
+        `<p>The implant called 91[.]${pageCounter}.77.${100 + pageCounter} every hour.</p>`,
+      ),
+    );
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}${path}`);
+    return { page, url: `${pages.url}${path}`, value };
+  }
+
+  const LOOKUP_FAULTS: Array<{ name: string; fault: SimFault; message: RegExp }> = [
+    { name: 'MISP down', fault: { kind: 'down' }, message: /unreachable|could not reach|network/i },
+    {
+      name: 'MISP slower than the timeout',
+      fault: { kind: 'delay', ms: 3000 },
+      message: /did not answer|timed? ?out/i,
+    },
+    { name: 'key rejected (403)', fault: { kind: 'key-rejected' }, message: /API key rejected by MISP/ },
+    { name: 'redirect to the login page (302)', fault: { kind: 'login-redirect' }, message: /login page/i },
+    {
+      name: 'server error (500)',
+      fault: { kind: 'status', status: 500 },
+      message: /server error|internal error|500/i,
+    },
+    {
+      name: 'malformed JSON',
+      fault: { kind: 'malformed-json' },
+      message: /unexpected|not valid JSON|could not read/i,
+    },
+  ];
+
+  for (const { name, fault, message } of LOOKUP_FAULTS) {
+    it(`lookups, ${name}: one clear problem line in the popup, and the value is looked up again once MISP is back`, async () => {
+      if (!misp.sim) return expect(misp.kind).toBe('real');
+      misp.sim.setFault({ ...fault, pathPrefix: '/attributes/restSearch' });
+      const { page, url, value } = await openFreshPage();
+      const tabId = await tabIdOf(browser, url);
+      await expect
+        .poll(async () => (await popupView(browser, tabId)).statuses[value], { timeout: 15_000 })
+        .toBe('error');
+      const view = await popupView(browser, tabId);
+      expect(view.problems.join(' ')).toMatch(message);
+      expect(view.problems.join(' ')).not.toMatch(/\[object|undefined/);
+      expect(await readMarks(page)).toEqual([]);
+      // Nothing lost: MISP back, the same page asks again and gets its answer.
+      misp.sim.setFault(null);
+      await page.reload();
+      await expect
+        .poll(async () => (await popupView(browser, tabId)).statuses[value], { timeout: 15_000 })
+        .toBe('new');
+      await page.close();
+    });
+  }
+
+  it('a value carried by 10,000 attributes: paged, bounded, and the card still opens', async () => {
+    if (!misp.sim) return expect(misp.kind).toBe('real');
+    const value = '185.244.25.9';
+    const event = misp.sim.store.insertEvent({
+      ...structuredClone([...misp.sim.store.events.values()][0]!),
+      id: undefined,
+      uuid: crypto.randomUUID(),
+      info: `${misp.namePrefix} very common value`,
+    });
+    for (let i = 0; i < 10_000; i++) {
+      misp.sim.store.insertAttribute({
+        eventId: event.id,
+        uuid: crypto.randomUUID(),
+        type: 'ip-dst',
+        category: 'Network activity',
+        value1: value,
+        value2: '',
+        toIds: true,
+        timestamp: 1_700_000_000 + i,
+        distribution: 5,
+        comment: `copy ${i}`,
+        deleted: false,
+        disableCorrelation: false,
+        tags: [],
+      });
+    }
+    misp.sim.clearRequests();
+    pages.setPage('/common.html', reportPage('Common', '<p>Scanner at 185[.]244.25.9 again.</p>'));
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/common.html`);
+    await expect.poll(async () => (await readMarks(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const searches = misp.sim.requests.filter((request) => request.path.startsWith('/attributes/restSearch'));
+    // Pages of 500, at most 4 of them, however many attributes match.
+    expect(
+      searches.filter((request) => JSON.stringify(request.body).includes(value)).length,
+    ).toBeLessThanOrEqual(4);
+    const [target] = await textRects(page, ['185[.]244.25.9']);
+    await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
+    let dialog: Awaited<ReturnType<typeof findByRole>>;
+    await expect
+      .poll(async () => (dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`)), {
+        timeout: 10_000,
+      })
+      .toBeTruthy();
+    await expect.poll(async () => textOf(page, dialog!.backendNodeId)).toContain('very common value');
+    const links = (await textOf(page, dialog!.backendNodeId)).split('Open event in MISP').length - 1;
+    expect(links).toBeGreaterThan(0);
+    expect(links).toBeLessThanOrEqual(50);
+    misp.sim.store.deleteEvent(event);
+    await page.close();
+  });
+
+  it('MISP data containing HTML and script is shown as text in the hover card', async () => {
+    const hostile =
+      '<img src=x onerror="document.title=\'pwned\'"><b>bold</b><script>document.title="pwned"</script>';
+    const created = await misp.client.createEvent({
+      info: `${misp.namePrefix} ${hostile}`,
+      distribution: 0,
+      threatLevel: 2,
+      analysis: 0,
+      tags: [`${misp.namePrefix}:<i>tag</i>`],
+      attributes: [{ type: 'domain', value: 'hostile-markup.com', comment: hostile }],
+    });
+    misp.trackEvent(created.id);
+    misp.trackTag(`${misp.namePrefix}:<i>tag</i>`);
+    pages.setPage(
+      '/hostile-data.html',
+      reportPage('Hostile data', '<p>Phishing kit on hostile-markup[.]com.</p>'),
+    );
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/hostile-data.html`);
+    await expect.poll(async () => (await readMarks(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const [target] = await textRects(page, ['hostile-markup[.]com']);
+    await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
+    let dialog: Awaited<ReturnType<typeof findByRole>>;
+    await expect
+      .poll(async () => (dialog = await findByRole(page, 'dialog', 'MISP matches for hostile-markup.com')), {
+        timeout: 10_000,
+      })
+      .toBeTruthy();
+    await expect.poll(async () => textOf(page, dialog!.backendNodeId)).toContain('<b>bold</b>');
+    const text = await textOf(page, dialog!.backendNodeId);
+    expect(text).toContain('<img src=x');
+    expect(text).toContain('<i>tag</i>');
+    // Shown as characters, never parsed: no element from MISP's text exists in the card.
+    const session = await page.context().newCDPSession(page);
+    const { outerHTML } = (await session.send('DOM.getOuterHTML', {
+      backendNodeId: dialog!.backendNodeId,
+    })) as { outerHTML: string };
+    await session.detach();
+    expect(outerHTML).not.toMatch(/<img|<b>|<script|<i>/);
+    expect(await page.title()).toBe('Hostile data');
+    await page.close();
+  });
+});
