@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { MispClient } from '../lib/misp';
 import {
+  askBackground,
   CHROME_EXTENSION_DIR,
   type ChromeGlobal,
   configureInstance,
   currentWorker,
   type ExtensionBrowser,
   launchExtensionBrowser,
+  tabIdOf,
 } from '../test/e2e/browser';
 import { startPageServer } from '../test/e2e/page-server';
 import { startMispSim } from '../test/misp-sim/index';
@@ -55,24 +57,11 @@ async function setPreferences(
 
 /** What the background knows about a tab, asked from an extension page as the popup does. */
 async function tabIndicators(browser: ExtensionBrowser, page: Page): Promise<TabIndicator[]> {
-  const worker = await currentWorker(browser.context);
-  const tabId = await worker.evaluate(async (url) => {
-    const { chrome } = globalThis as unknown as ChromeGlobal;
-    return (await chrome.tabs.query({ url }))[0]?.id ?? -1;
-  }, page.url());
+  const tabId = await tabIdOf(await currentWorker(browser.context), page.url());
   const popup = await browser.openExtensionPage('popup.html');
   try {
-    return await popup.evaluate(async (id) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
-      };
-      const answer = (await chrome.runtime.sendMessage({
-        channel: 'sightline',
-        type: 'tab/indicators',
-        payload: { tabId: id },
-      })) as { ok: boolean; data?: { indicators: TabIndicator[] } };
-      return answer.ok ? (answer.data?.indicators ?? []) : [];
-    }, tabId);
+    const answer = await askBackground(popup, 'tab/indicators', { tabId });
+    return answer.ok ? answer.data.indicators : [];
   } finally {
     await popup.close();
   }

@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { configureInstance, launchExtensionBrowser } from '../test/e2e/browser';
+import type { TabIndicators } from '../lib/messages';
+import { askBackground, configureInstance, launchExtensionBrowser, tabIdOf } from '../test/e2e/browser';
 import { findByRole } from '../test/e2e/cdp';
 import { startPageServer } from '../test/e2e/page-server';
 import { startMispSim } from '../test/misp-sim/index';
@@ -18,29 +19,12 @@ const args = new Set(process.argv.slice(2));
 const headless = args.has('--headless') || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY);
 const screenshotPath = resolve(process.cwd(), 'demo-screenshot.png');
 
-interface TabIndicator {
-  type: string;
-  value: string;
-  count: number;
-  status: { status: string; threatLevel?: number; eventCount?: number; benignList?: string };
-}
+type TabIndicator = TabIndicators['indicators'][number];
 
 /** Asks the background what it found on a tab, from an extension page, as the popup does. */
 async function tabIndicators(popup: Page, tabId: number): Promise<TabIndicator[]> {
-  return popup.evaluate(async (id) => {
-    const { chrome } = globalThis as unknown as {
-      chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
-    };
-    const answer = (await chrome.runtime.sendMessage({
-      channel: 'sightline',
-      type: 'tab/indicators',
-      payload: { tabId: id },
-    })) as {
-      ok: boolean;
-      data?: { indicators: TabIndicator[] };
-    };
-    return answer.ok ? (answer.data?.indicators ?? []) : [];
-  }, tabId);
+  const answer = await askBackground(popup, 'tab/indicators', { tabId });
+  return answer.ok ? answer.data.indicators : [];
 }
 
 async function main() {
@@ -62,12 +46,7 @@ async function main() {
   await page.goto(`${pages.url}/keyboy.html`);
   console.log(`Report page: ${pages.url}/keyboy.html`);
 
-  const tabId = await browser.worker.evaluate(async (url) => {
-    const { chrome } = globalThis as unknown as {
-      chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } };
-    };
-    return (await chrome.tabs.query({ url }))[0]?.id ?? -1;
-  }, `${pages.url}/keyboy.html`);
+  const tabId = await tabIdOf(browser.worker, `${pages.url}/keyboy.html`);
   const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
   let indicators: TabIndicator[] = [];
   for (let i = 0; i < 100; i++) {

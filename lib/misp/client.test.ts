@@ -225,12 +225,12 @@ describe('lookupValues', () => {
     expect(result.attributes).toHaveLength(5);
   });
 
-  it('stops paging after maxPages full pages, so one very common value cannot fill memory', async () => {
+  it('stops paging after maxAttributes, so one very common value cannot fill memory', async () => {
     const all = attributesOf(loadTranscript('019'));
     const fullPage = () => attributePage(all.slice(0, 2), 3);
     const { fetch, calls } = fakeFetch(fullPage(), fullPage(), fullPage(), fullPage());
     const values = (loadTranscript('024').request.body as { value: string[] }).value;
-    const result = await clientWith(fetch).lookupValues(values, { limit: 2, maxPages: 3 });
+    const result = await clientWith(fetch).lookupValues(values, { limit: 2, maxAttributes: 6 });
     expect(calls).toHaveLength(3);
     expect(result.requests).toBe(3);
   });

@@ -63,10 +63,10 @@ export interface LookupOptions {
   /** Values per request (MISP turns them into an SQL IN list). */
   chunkSize?: number;
   /**
-   * Pages read per chunk at most (default 4, i.e. 2,000 attributes with the default page size): a
-   * value that thousands of attributes carry must not fill the worker's memory.
+   * Attributes read per chunk at most (default 2,000, i.e. 4 pages of 500): a value that thousands
+   * of attributes carry must not fill the worker's memory.
    */
-  maxPages?: number;
+  maxAttributes?: number;
 }
 
 export interface LookupResult {
@@ -237,7 +237,7 @@ export class MispClient {
           includeWarninglistHits: true,
         },
         limit,
-        options.maxPages ?? 4,
+        Math.max(1, Math.ceil((options.maxAttributes ?? 2000) / limit)),
       );
       requests += made;
       for (const attribute of attributes) byId.set(attribute.id, attribute);

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import type { MessageType, RequestOf, ResponseOf } from '../../lib/messages';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROME_EXTENSION_DIR = resolve(
@@ -107,4 +108,35 @@ export async function configureInstance(
       ],
     });
   }, instance);
+}
+
+/** The tab id of the page at `url` (asked from the service worker). */
+export async function tabIdOf(worker: Worker, url: string): Promise<number> {
+  const id = await worker.evaluate(async (u) => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    return (await chrome.tabs.query({ url: u }))[0]?.id;
+  }, url);
+  if (typeof id !== 'number') throw new Error(`no tab for ${url}`);
+  return id;
+}
+
+/**
+ * Sends a protocol message from an extension page, as the popup or options page would. (Type-only
+ * import of the protocol: this harness also runs outside vitest, in `npm run demo`, where the
+ * extension's storage module cannot load. The background validates what it receives.)
+ */
+export async function askBackground<T extends MessageType>(
+  extensionPage: Page,
+  type: T,
+  payload: RequestOf<T>,
+): Promise<ResponseOf<T>> {
+  return (await extensionPage.evaluate(
+    async (message) => {
+      const { chrome } = globalThis as unknown as {
+        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+      };
+      return chrome.runtime.sendMessage(message);
+    },
+    { channel: 'sightline', type, payload },
+  )) as ResponseOf<T>;
 }

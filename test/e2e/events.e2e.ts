@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
+import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 import { markdownToHtml, reportPage } from './report-pages';
@@ -37,12 +37,7 @@ describe('one-click MISP events from the popup', () => {
   async function openReportAndPopup(): Promise<{ report: Page; popup: Page; tabId: number }> {
     const report = await browser.context.newPage();
     await report.goto(reportUrl);
-    const tabId = await browser.worker.evaluate(async (url) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } };
-      };
-      return (await chrome.tabs.query({ url }))[0]?.id;
-    }, reportUrl);
+    const tabId = await tabIdOf(browser.worker, reportUrl);
     expect(tabId).toBeTypeOf('number');
     const popup = await openPopup(tabId!);
     return { report, popup, tabId: tabId! };
@@ -143,7 +138,7 @@ describe('one-click MISP events from the popup', () => {
 
     // After filing, the draft is cleared, and the filed values show as known.
     await popup.close();
-    const again = await openPopup((await tabIdOf(reportUrl))!);
+    const again = await openPopup(await tabIdOf(browser.worker, reportUrl));
     expect(await checkbox(again, IP).isChecked()).toBe(false);
     expect(await again.getByRole('textbox', { name: 'Event info' }).inputValue()).toBe('Chaes IoCs');
     await expect
@@ -164,15 +159,6 @@ describe('one-click MISP events from the popup', () => {
     await again.close();
     await report.close();
   });
-
-  async function tabIdOf(url: string): Promise<number | undefined> {
-    return browser.worker.evaluate(async (u) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } };
-      };
-      return (await chrome.tabs.query({ url: u }))[0]?.id;
-    }, url);
-  }
 
   it('keeps the draft when the popup closes and reopens', async () => {
     const { report, popup, tabId } = await openReportAndPopup();
@@ -293,7 +279,9 @@ describe('one-click MISP events from the popup', () => {
     expect(await eventsNamed(info)).toHaveLength(0);
     // Survives the popup closing.
     await popup.close();
-    const reopened = await browser.openExtensionPage(`popup.html?tab=${(await tabIdOf(reportUrl))!}`);
+    const reopened = await browser.openExtensionPage(
+      `popup.html?tab=${await tabIdOf(browser.worker, reportUrl)}`,
+    );
     const list = reopened.getByRole('list', { name: 'Submissions' });
     await expect.poll(() => list.textContent(), { timeout: 10_000 }).toContain(info);
     expect(await list.textContent()).toContain('queued');

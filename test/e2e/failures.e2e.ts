@@ -2,10 +2,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimFault } from '../misp-sim/index';
 import {
+  askBackground,
   type ChromeGlobal,
   configureInstance,
   type ExtensionBrowser,
   launchExtensionBrowser,
+  tabIdOf,
 } from './browser';
 import { findByRole, readMarks, textOf, textRects } from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
@@ -31,34 +33,15 @@ async function popupView(browser: ExtensionBrowser, tabId: number): Promise<Popu
     await panel.waitFor();
     await popup.waitForTimeout(300);
     const problems = await panel.locator('.status-error').allTextContents();
-    const answer = await popup.evaluate(async (id) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
-      };
-      return (await chrome.runtime.sendMessage({
-        channel: 'sightline',
-        type: 'tab/indicators',
-        payload: { tabId: id },
-      })) as {
-        data?: { indicators: Array<{ value: string; status: { status: string } }> };
-      };
-    }, tabId);
+    const answer = await askBackground(popup, 'tab/indicators', { tabId });
+    const indicators = answer.ok ? answer.data.indicators : [];
     const statuses = Object.fromEntries(
-      (answer.data?.indicators ?? []).map((i) => [i.value, i.status.status]),
+      indicators.map((indicator) => [indicator.value, indicator.status.status]),
     );
     return { problems, statuses };
   } finally {
     await popup.close();
   }
-}
-
-async function tabIdOf(browser: ExtensionBrowser, url: string): Promise<number> {
-  const id = await browser.worker.evaluate(async (u) => {
-    const { chrome } = globalThis as unknown as ChromeGlobal;
-    return (await chrome.tabs.query({ url: u }))[0]?.id;
-  }, url);
-  if (id === undefined) throw new Error(`no tab for ${url}`);
-  return id;
 }
 
 describe('failures and hostile MISP data', () => {
@@ -128,7 +111,7 @@ describe('failures and hostile MISP data', () => {
       if (!misp.sim) return expect(misp.kind).toBe('real');
       misp.sim.setFault({ ...fault, pathPrefix: '/attributes/restSearch' });
       const { page, url, value } = await openFreshPage();
-      const tabId = await tabIdOf(browser, url);
+      const tabId = await tabIdOf(browser.worker, url);
       await expect
         .poll(async () => (await popupView(browser, tabId)).statuses[value], { timeout: 15_000 })
         .toBe('error');

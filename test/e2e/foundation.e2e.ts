@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
+import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 
@@ -76,13 +76,7 @@ describe('the extension in Chromium', () => {
     pages.setPage('/hello.html', '<!doctype html><title>A report about 198.51.100.23</title><p>hello</p>');
     const report = await browser.context.newPage();
     await report.goto(`${pages.url}/hello.html`);
-    const tabId = await browser.worker.evaluate(async (url) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } };
-      };
-      return (await chrome.tabs.query({ url }))[0]?.id;
-    }, `${pages.url}/hello.html`);
-    expect(tabId).toBeTypeOf('number');
+    const tabId = await tabIdOf(browser.worker, `${pages.url}/hello.html`);
     const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
     await expect.poll(() => popup.getByText('A report about 198.51.100.23').count()).toBe(1);
     await popup.close();

@@ -88,13 +88,3 @@ export async function waitForKnownMarks(page: Page, count: number, timeout = 30_
     .toBeGreaterThanOrEqual(count);
   return (await readMarks(page)).filter((m) => KNOWN.has(m.kind));
 }
-
-/** The tab id of the page at `url`. */
-export async function tabIdOf(worker: Worker, url: string): Promise<number> {
-  const id = await worker.evaluate(async (u) => {
-    const { chrome } = globalThis as unknown as ChromeGlobal;
-    return (await chrome.tabs.query({ url: u }))[0]?.id;
-  }, url);
-  if (typeof id !== 'number') throw new Error(`no tab for ${url}`);
-  return id;
-}

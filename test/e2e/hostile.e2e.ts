@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
-import { seedEvent, setPreferences, tabIdOf, waitForKnownMarks } from './hardening-support';
+import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
+import { seedEvent, setPreferences, waitForKnownMarks } from './hardening-support';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 

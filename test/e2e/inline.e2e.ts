@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  askBackground,
   type ChromeGlobal,
   configureInstance,
   type ExtensionBrowser,
   launchExtensionBrowser,
+  tabIdOf,
 } from './browser';
 import { findByRole, overlaps, readMarks, textOf, textRects, textUnder } from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
@@ -209,18 +211,10 @@ describe('inline matches on a real report', () => {
     await page.waitForTimeout(1500);
     expect(misp.sim.requests).toEqual([]);
     expect(await readMarks(page)).toEqual([]);
-    const tabId = await browser.worker.evaluate(async (url) => {
-      const { chrome } = globalThis as unknown as ChromeGlobal;
-      return (await chrome.tabs.query({ url }))[0]?.id;
-    }, `${pages.url}/ask.html`);
+    const tabId = await tabIdOf(browser.worker, `${pages.url}/ask.html`);
     // The analyst asks (the popup, the shortcut and the context menu all send this).
     const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
-    await popup.evaluate(async (id) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
-      };
-      await chrome.runtime.sendMessage({ channel: 'sightline', type: 'tab/scan', payload: { tabId: id } });
-    }, tabId);
+    expect(await askBackground(popup, 'tab/scan', { tabId })).toEqual({ ok: true, data: {} });
     await waitForMarks(page, 1);
     expect(misp.sim.requests.some((request) => request.path.startsWith('/attributes/restSearch'))).toBe(true);
     await browser.worker.evaluate(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
-import { evaluateInContentWorld, seedEvent, tabIdOf, waitForKnownMarks } from './hardening-support';
+import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
+import { evaluateInContentWorld, seedEvent, waitForKnownMarks } from './hardening-support';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 

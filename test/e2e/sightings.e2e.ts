@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
+import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
 import { boxOfNode, cdp, clickBox, findByRole, readMarks, textOf, textRects } from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
@@ -165,9 +165,11 @@ describe('sightings', () => {
     expect(stored.every((row) => row.source === '127.0.0.1')).toBe(true);
     // On demand: the attribute's sighting history with org and source.
     await clickInCard(page, 'Show sighting history');
-    await expect.poll(() => cardText(page, value), { timeout: 10_000 }).toContain(`false positive`);
-    const history = await findByRole(page, 'list', 'Sighting history');
-    expect(history).toBeTruthy();
+    // The history arrives from MISP a moment after the click: wait for the list itself.
+    let history: Awaited<ReturnType<typeof findByRole>>;
+    await expect
+      .poll(async () => (history = await findByRole(page, 'list', 'Sighting history')), { timeout: 10_000 })
+      .toBeTruthy();
     const historyText = await textOf(page, history!.backendNodeId);
     expect(historyText).toContain('expiration');
     expect(historyText).toContain(misp.expected.orgName);
@@ -227,12 +229,7 @@ describe('sightings', () => {
     // Optimistic count stays while it waits.
     expect(await cardText(page, value)).toContain('1 sighting ·');
     expect(await rows('down')).toHaveLength(0);
-    const tabId = await browser.worker.evaluate(async (url) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } };
-      };
-      return (await chrome.tabs.query({ url }))[0]?.id;
-    }, pageUrl);
+    const tabId = await tabIdOf(browser.worker, pageUrl);
     const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
     await popup.getByRole('tab', { name: 'Sightings' }).click();
     const item = popup.getByRole('listitem', { name: `sighting of ${value}` });
@@ -260,12 +257,7 @@ describe('sightings', () => {
 
   it('popup: a bulk sighting is one request, with per-value results naming what did not take', async () => {
     const page = await reportPage();
-    const tabId = await browser.worker.evaluate(async (url) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } };
-      };
-      return (await chrome.tabs.query({ url }))[0]?.id;
-    }, pageUrl);
+    const tabId = await tabIdOf(browser.worker, pageUrl);
     if (misp.sim) {
       // The analyst's cache still says "known", but the attribute is gone from MISP since.
       const row = misp.sim.store.attributes.get(Number(values['bulk-b'].attributeId));
