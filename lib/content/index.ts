@@ -65,6 +65,8 @@ function markKind(status: ValueStatus | undefined, preferences: Preferences): Ma
 class PageSession {
   private overlay: Overlay | undefined;
   private result: ScanResult = { indicators: new Map(), occurrences: [] };
+  /** The values the overlay's mark indexes refer to, as of the last drawMarks. */
+  private markedValues: string[] = [];
   private statuses: Record<string, ValueStatus> = {};
   private highlightsOn = true;
   private scanned = false;
@@ -179,6 +181,7 @@ class PageSession {
       return;
     }
     const values = [...this.result.indicators.keys()];
+    this.markedValues = values;
     const index = new Map(values.map((value, i) => [value, i]));
     const marks = [];
     for (const occurrence of this.result.occurrences) {
@@ -201,7 +204,8 @@ class PageSession {
   private valueAt(x: number, y: number): string | undefined {
     const indicator = this.overlay?.indicatorAt(x, y);
     if (indicator === undefined || indicator < 0) return undefined;
-    return [...this.result.indicators.keys()][indicator];
+    // Called on every pointer move: an index lookup, no copying.
+    return this.markedValues[indicator];
   }
 
   private onPointerMove(event: MouseEvent): void {
@@ -453,7 +457,7 @@ class PageSession {
     if (!card || !this.cardValue) return;
     const mark = this.overlay
       ?.marks()
-      .find((placed) => [...this.result.indicators.keys()][placed.indicator] === this.cardValue);
+      .find((placed) => this.markedValues[placed.indicator] === this.cardValue);
     const rect = mark?.rects[0];
     const anchorX = rect?.left ?? this.cardAnchor?.x ?? 16;
     const anchorBottom = rect?.bottom ?? this.cardAnchor?.y ?? 16;

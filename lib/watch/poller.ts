@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventPage, MispClient, PollEventsOptions } from '../misp/client';
 import { MispError } from '../misp/errors';
 import type { MispAttribute, MispEvent } from '../misp/schemas';
 import { pausedMessage, sincePhrase, summaryText, tagsText, threatLevelName } from './format';
@@ -8,19 +9,8 @@ import type { WatchSettings, WatchState } from './settings';
 export interface WatchClient {
   readonly baseUrl: string;
   eventUrl(eventId: string): string;
-  pollEvents(options: {
-    tags: string[];
-    since: number | string;
-    publishedOnly?: boolean;
-    timeField?: 'timestamp' | 'publish_timestamp';
-    page?: number;
-    limit?: number;
-  }): Promise<{ events: MispEvent[]; hasMore: boolean }>;
-  pollAttributes(options: {
-    tags: string[];
-    since: number | string;
-    limit?: number;
-  }): Promise<MispAttribute[]>;
+  pollEvents(options: PollEventsOptions): Promise<Pick<EventPage, 'events' | 'hasMore'>>;
+  pollAttributes(options: Parameters<MispClient['pollAttributes']>[0]): Promise<MispAttribute[]>;
 }
 
 export const AlertPayloadSchema = z.discriminatedUnion('kind', [
