@@ -16,7 +16,7 @@ import { sendToBackground } from '../runtime';
 import type { Preferences } from '../settings';
 import { CARD_UNDO_MS, SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
 import { createOverlay, type MarkKind, type Overlay } from './overlay';
-import { pruneDetached, type ScanResult, scanRoots } from './page-scan';
+import { occurrenceRange, pruneDetached, type ScanResult, scanRoots } from './page-scan';
 
 const MUTATION_DEBOUNCE_MS = 400;
 const HOVER_DELAY_MS = 250;
@@ -151,7 +151,7 @@ class PageSession {
     // Keep only the outermost changed roots; re-scanning a root replaces its old occurrences.
     const outermost = roots.filter((node) => !roots.some((other) => other !== node && other.contains(node)));
     this.result.occurrences = this.result.occurrences.filter(
-      (occurrence) => !outermost.some((root) => root.contains(occurrence.range.startContainer)),
+      (occurrence) => !outermost.some((root) => root.contains(occurrence.startNode)),
     );
     pruneDetached(this.result);
     const before = new Set(this.result.indicators.keys());
@@ -186,7 +186,9 @@ class PageSession {
     const marks = [];
     for (const occurrence of this.result.occurrences) {
       const kind = markKind(this.statuses[occurrence.value], this.preferences);
-      if (kind) marks.push({ range: occurrence.range, kind, indicator: index.get(occurrence.value) ?? -1 });
+      if (!kind) continue;
+      const range = occurrenceRange(occurrence);
+      if (range) marks.push({ range, kind, indicator: index.get(occurrence.value) ?? -1 });
     }
     this.overlay.setMarks(marks);
   }
@@ -254,12 +256,15 @@ class PageSession {
     const selection = document.getSelection();
     if (!selection || selection.rangeCount === 0) return undefined;
     const caret = selection.getRangeAt(0);
-    const hit = this.result.occurrences.find(
-      (occurrence) =>
-        this.statuses[occurrence.value]?.status === 'known' &&
-        occurrence.range.compareBoundaryPoints(Range.START_TO_END, caret) >= 0 &&
-        occurrence.range.compareBoundaryPoints(Range.END_TO_START, caret) <= 0,
-    );
+    const hit = this.result.occurrences.find((occurrence) => {
+      if (this.statuses[occurrence.value]?.status !== 'known') return false;
+      const range = occurrenceRange(occurrence);
+      return (
+        range !== undefined &&
+        range.compareBoundaryPoints(Range.START_TO_END, caret) >= 0 &&
+        range.compareBoundaryPoints(Range.END_TO_START, caret) <= 0
+      );
+    });
     return hit?.value;
   }
 

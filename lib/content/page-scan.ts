@@ -3,10 +3,33 @@ import { planChunkSlices, scanChunkRange } from '../indicators/scanner';
 import type { PageIndicator } from '../messages';
 import { type DomTextChunk, walkTextChunks } from './text-walker';
 
-/** One occurrence of an indicator in the page, as a live DOM range. */
+/**
+ * One occurrence of an indicator in the page: where its text starts and ends. The DOM range is made
+ * only when a mark is drawn for it (most values on a page are never marked, and every live range
+ * costs the page a little on each DOM change).
+ */
 export interface PageOccurrence {
   value: string;
-  range: Range;
+  startNode: Text;
+  startOffset: number;
+  endNode: Text;
+  endOffset: number;
+  range?: Range;
+}
+
+/** The occurrence's DOM range (made once), or undefined when its text no longer has those offsets. */
+export function occurrenceRange(occurrence: PageOccurrence): Range | undefined {
+  if (occurrence.range) return occurrence.range;
+  const { startNode, endNode } = occurrence;
+  const range = (startNode.ownerDocument ?? document).createRange();
+  try {
+    range.setStart(startNode, Math.min(occurrence.startOffset, startNode.length));
+    range.setEnd(endNode, Math.min(occurrence.endOffset, endNode.length));
+  } catch {
+    return undefined;
+  }
+  occurrence.range = range;
+  return range;
 }
 
 export interface ScanResult {
@@ -28,22 +51,20 @@ export const MAX_PAGE_INDICATORS = 10_000;
 export const MAX_OCCURRENCES_PER_VALUE = 200;
 export const MAX_PAGE_OCCURRENCES = 20_000;
 
-function toRange(
-  doc: Document,
+function toOccurrence(
   chunks: readonly DomTextChunk[],
   occurrence: ChunkOccurrence,
-): Range | undefined {
+): PageOccurrence | undefined {
   const start = chunks[occurrence.start.chunk];
   const end = chunks[occurrence.end.chunk];
   if (!start || !end) return undefined;
-  const range = doc.createRange();
-  try {
-    range.setStart(start.node, Math.min(start.nodeOffset + occurrence.start.offset, start.node.length));
-    range.setEnd(end.node, Math.min(end.nodeOffset + occurrence.end.offset, end.node.length));
-  } catch {
-    return undefined;
-  }
-  return range;
+  return {
+    value: occurrence.value,
+    startNode: start.node,
+    startOffset: start.nodeOffset + occurrence.start.offset,
+    endNode: end.node,
+    endOffset: end.nodeOffset + occurrence.end.offset,
+  };
 }
 
 /**
@@ -57,7 +78,6 @@ export async function scanRoots(
   const result: ScanResult = options.into ?? { indicators: new Map(), occurrences: [] };
   for (const root of roots) {
     if (options.signal?.aborted) break;
-    const doc = root.ownerDocument ?? (root as Document);
     const chunks = await walkTextChunks(root, {
       ownHost: options.ownHost,
       signal: options.signal,
@@ -83,8 +103,8 @@ export async function scanRoots(
         // The count stays true; only the ranges (what marks are drawn from) are capped.
         if (indicator.count > MAX_OCCURRENCES_PER_VALUE || result.occurrences.length >= MAX_PAGE_OCCURRENCES)
           continue;
-        const range = toRange(doc, chunks, occurrence);
-        if (range) result.occurrences.push({ value: occurrence.value, range });
+        const located = toOccurrence(chunks, occurrence);
+        if (located) result.occurrences.push(located);
       }
       if (performance.now() - sliceStarted > SLICE_BUDGET_MS) {
         await yieldToPage();
@@ -98,7 +118,7 @@ export async function scanRoots(
 /** Drops occurrences whose text left the page, and recounts. */
 export function pruneDetached(result: ScanResult): void {
   result.occurrences = result.occurrences.filter(
-    (occurrence) => occurrence.range.startContainer.isConnected && occurrence.range.endContainer.isConnected,
+    (occurrence) => occurrence.startNode.isConnected && occurrence.endNode.isConnected,
   );
   const counts = new Map<string, number>();
   for (const occurrence of result.occurrences)

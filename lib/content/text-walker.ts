@@ -83,14 +83,20 @@ const BLOCK_TAGS = new Set([
   'LABEL',
 ]);
 
+/** Whether a tag name (as `tagName` gives it) is in a set of upper-case names; HTML's are upper case already. */
+function tagIn(set: ReadonlySet<string>, element: Element): boolean {
+  const name = element.tagName;
+  return set.has(name) || set.has(name.toUpperCase());
+}
+
 export function isBlockElement(element: Element): boolean {
-  return BLOCK_TAGS.has(element.tagName.toUpperCase());
+  return tagIn(BLOCK_TAGS, element);
 }
 
 /** Whether an element's subtree holds no text we should read (code, hidden, editable, ours). */
 export function isSkippedElement(element: Element, ownHost?: Element | null): boolean {
   if (element === ownHost) return true;
-  if (SKIPPED_TAGS.has(element.tagName.toUpperCase())) return true;
+  if (tagIn(SKIPPED_TAGS, element)) return true;
   if (element instanceof HTMLElement) {
     if (element.hidden || element.isContentEditable) return true;
     if (element.getAttribute('aria-hidden') === 'true') return true;
@@ -137,25 +143,14 @@ export interface WalkOptions {
   yieldToPage?: () => Promise<void>;
 }
 
+/** Children still to visit under one parent; `endsBlock` when leaving them ends a block (or a shadow tree). */
 interface Frame {
-  walker: TreeWalker;
-  openBlocks: Element[];
+  next: Node | null;
+  endsBlock: boolean;
 }
 
-function frameFor(root: Node, ownHost: Element | null | undefined): Frame {
-  const doc = root.ownerDocument ?? (root as Document);
-  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-    acceptNode(node) {
-      if (node.nodeType === Node.ELEMENT_NODE) {
-        return isSkippedElement(node as Element, ownHost)
-          ? NodeFilter.FILTER_REJECT
-          : NodeFilter.FILTER_ACCEPT;
-      }
-      return NodeFilter.FILTER_ACCEPT;
-    },
-  });
-  return { walker, openBlocks: [] };
-}
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
 
 /**
  * Walks `root` and returns its text chunks, open shadow roots included (a shadow tree's text comes
@@ -164,51 +159,22 @@ function frameFor(root: Node, ownHost: Element | null | undefined): Frame {
  * them, or a shadow tree starts or ends). Long text nodes are cut into pieces of MAX_CHUNK_CHARS.
  * The walk yields to the page whenever a slice has used its budget, so no task of ours runs long
  * on a page with 100,000 elements or deeply nested shadow roots.
+ *
+ * A plain loop over firstChild/nextSibling rather than a TreeWalker: a TreeWalker's filter is a call
+ * from the engine into script for every node, which made the walk the costliest part of a scan.
  */
 export async function walkTextChunks(root: Node, options: WalkOptions = {}): Promise<DomTextChunk[]> {
   const budget = options.budgetMs ?? 8;
   const pause = options.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+  const ownHost = options.ownHost;
   const chunks: DomTextChunk[] = [];
-  const stack: Frame[] = [frameFor(root, options.ownHost)];
+  const stack: Frame[] = [];
   let pendingBreak = true;
   let sinceBreak = 0;
-  let sliceStarted = performance.now();
-  let steps = 0;
-  while (stack.length > 0) {
-    if ((++steps & 127) === 0 && performance.now() - sliceStarted > budget) {
-      await pause();
-      if (options.signal?.aborted) break;
-      sliceStarted = performance.now();
-    }
-    const frame = stack[stack.length - 1]!;
-    const node = frame.walker.nextNode();
-    if (!node) {
-      stack.pop();
-      pendingBreak = true;
-      continue;
-    }
-    // Leaving blocks: any open block that does not contain this node has ended.
-    const { openBlocks } = frame;
-    while (openBlocks.length > 0 && !openBlocks[openBlocks.length - 1]!.contains(node)) {
-      openBlocks.pop();
-      pendingBreak = true;
-    }
-    if (node.nodeType === Node.ELEMENT_NODE) {
-      const element = node as Element;
-      if (isBlockElement(element)) {
-        pendingBreak = true;
-        openBlocks.push(element);
-      }
-      // An open shadow root (closed ones are null here): its text is what the page shows.
-      const shadow = element.shadowRoot;
-      if (shadow) {
-        pendingBreak = true;
-        stack.push(frameFor(shadow, options.ownHost));
-      }
-      continue;
-    }
-    const text = (node as Text).data;
-    if (text.length === 0) continue;
+
+  const addText = (node: Text) => {
+    const text = node.data;
+    if (text.length === 0) return;
     // A long run of inline text (100,000 spans in one paragraph) gets a break at whitespace too, so
     // the scanner's slices stay small; no indicator contains whitespace, so none is cut.
     if (pendingBreak) sinceBreak = 0;
@@ -217,15 +183,59 @@ export async function walkTextChunks(root: Node, options: WalkOptions = {}): Pro
       sinceBreak = 0;
     }
     sinceBreak += text.length;
+    if (text.length <= MAX_CHUNK_CHARS) {
+      chunks.push({ node, text, nodeOffset: 0, blockBreakBefore: pendingBreak });
+      pendingBreak = false;
+      return;
+    }
     for (const piece of splitLongText(text)) {
-      chunks.push({
-        node: node as Text,
-        text: piece.text,
-        nodeOffset: piece.offset,
-        blockBreakBefore: pendingBreak,
-      });
+      chunks.push({ node, text: piece.text, nodeOffset: piece.offset, blockBreakBefore: pendingBreak });
       pendingBreak = piece.offset + piece.text.length < text.length;
     }
+  };
+  // Enters an element: its shadow tree first (pushed last, so visited first), then its light children.
+  const enter = (element: Element | DocumentFragment | Document, endsBlock: boolean) => {
+    if (element.firstChild) stack.push({ next: element.firstChild, endsBlock });
+    const shadow = 'shadowRoot' in element ? element.shadowRoot : null;
+    // An open shadow root (closed ones are null here): its text is what the page shows.
+    if (shadow) {
+      pendingBreak = true;
+      stack.push({ next: shadow.firstChild, endsBlock: true });
+    }
+  };
+
+  if (root.nodeType === TEXT_NODE) addText(root as Text);
+  else if (root.nodeType === ELEMENT_NODE) {
+    if (!isSkippedElement(root as Element, ownHost)) enter(root as Element, false);
+  } else if (root.nodeType === 9 || root.nodeType === 11) enter(root as Document | DocumentFragment, false);
+
+  let sliceStarted = performance.now();
+  let steps = 0;
+  while (stack.length > 0) {
+    if ((++steps & 255) === 0 && performance.now() - sliceStarted > budget) {
+      await pause();
+      if (options.signal?.aborted) break;
+      sliceStarted = performance.now();
+    }
+    const frame = stack[stack.length - 1]!;
+    const node = frame.next;
+    if (node === null) {
+      stack.pop();
+      if (frame.endsBlock) pendingBreak = true;
+      continue;
+    }
+    frame.next = node.nextSibling;
+    const type = node.nodeType;
+    if (type === TEXT_NODE) {
+      addText(node as Text);
+      continue;
+    }
+    if (type !== ELEMENT_NODE) continue;
+    const element = node as Element;
+    if (isSkippedElement(element, ownHost)) continue;
+    const block = isBlockElement(element);
+    if (block) pendingBreak = true;
+    enter(element, block);
   }
   return chunks;
 }

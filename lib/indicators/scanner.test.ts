@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { IndicatorKind, TextChunk } from './model';
-import { planChunkSlices, scanChunkRange, scanChunks, scanText } from './scanner';
+import {
+  CANDIDATE,
+  candidateStretches,
+  planChunkSlices,
+  scanChunkRange,
+  scanChunks,
+  scanText,
+} from './scanner';
 
 function found(text: string): Array<[IndicatorKind, string]> {
   return scanText(text).map((o) => [o.type, o.value]);
@@ -257,5 +264,61 @@ describe('hostile input completes and stays correct', () => {
     ['1 MB of opening parentheses after a URL', `http://evil.com/${'('.repeat(1024 * 1024)}`, 1],
   ])('%s', (_label, text, count) => {
     expect(scanText(text)).toHaveLength(count);
+  });
+});
+
+describe('candidateStretches: where the candidate regex is run', () => {
+  /** Every match the candidate regex finds when run over the whole text. */
+  function everyCandidate(text: string): Array<[number, number]> {
+    const pattern = new RegExp(CANDIDATE.source, CANDIDATE.flags);
+    return [...text.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length]);
+  }
+
+  function covered(stretches: number[], [start, end]: [number, number]): boolean {
+    for (let i = 0; i < stretches.length; i += 2) {
+      if (stretches[i]! <= start && end <= stretches[i + 1]!) return true;
+    }
+    return false;
+  }
+
+  it('skips plain prose and keeps each kind of candidate', () => {
+    expect(candidateStretches('just some words without any marks at all')).toEqual([]);
+    for (const text of [
+      'evil.com',
+      'user@host',
+      'fe80::1',
+      'http://x',
+      'see CVE-2024-1234 now',
+      'd41d8cd98f00b204e9800998ecf8427e',
+      'bc1qar0srrr7xfkv',
+    ]) {
+      expect(candidateStretches(`plain words ${text} and more`).length, text).toBe(2);
+    }
+  });
+
+  it('covers every match of the candidate regex, on random text and on every corpus report', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const alphabet = 'abcdefABCDEF0123456789.:@-/_[]()cvexhtp \n\t\u00a0%+#?=&;,\'"<>';
+    const texts: string[] = [];
+    for (let k = 0; k < 2000; k++) {
+      let text = '';
+      const length = Math.floor(random() * 200);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      texts.push(text);
+    }
+    let candidates = 0;
+    for (const text of texts) {
+      const stretches = candidateStretches(text);
+      for (const match of everyCandidate(text)) {
+        candidates++;
+        expect(covered(stretches, match), JSON.stringify([text, match])).toBe(true);
+      }
+    }
+    // The random texts do produce candidates (else this test would prove nothing).
+    expect(candidates).toBeGreaterThan(1000);
   });
 });

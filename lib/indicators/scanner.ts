@@ -25,7 +25,7 @@ const URL_CHARS = String.raw`[^\s<>"'\u0060{}|\\^\u00a0\u2018\u2019\u201c\u201d]
  * 1 URL with a scheme · 2 CVE · 3 colon run (IPv6, CIDR, ssdeep) · 4 hex run · 5 bitcoin
  * · 6 dotted run (host, IPv4, e-mail, scheme-less URL) with optional port and path.
  */
-const CANDIDATE = new RegExp(
+export const CANDIDATE = new RegExp(
   [
     String.raw`(?<![a-z0-9+.\-])((?:${URL_SCHEMES.join('|')})://${URL_CHARS}+)`,
     String.raw`(?<![\w\-])(cve-\d{4}-\d{4,7})(?!\d)`,
@@ -182,25 +182,101 @@ function classifyDottedRun(
   out.push({ type: 'domain', value: domain.normalise(host), start, end: start + hostEnd });
 }
 
+/** Runs of this many letters or digits may be a hash or a bitcoin address (`bc1` + 11 is the shortest). */
+const LONG_ALNUM_RUN = 14;
+
+function isAsciiAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** Characters no candidate contains: the regex is never run across them. */
+function isSeparator(code: number): boolean {
+  return (
+    code === 32 || code === 10 || code === 9 || code === 13 || code === 160 || code === 12 || code === 11
+  );
+}
+
+/**
+ * The stretches of `text` that may hold a candidate, as [start, end) pairs. A candidate never
+ * contains whitespace, and each kind needs a mark a plain word lacks: `.` or `@` (hosts, IPs,
+ * e-mail, URLs), `:` (schemes, IPv6, ssdeep), `cve-`, or a long run of letters and digits (hashes,
+ * bitcoin). Prose is mostly words without any of these, and skipping them in a plain loop is several
+ * times faster than letting the candidate regex try every position. Stretches close together are
+ * joined, so the regex runs once for a line of indicators.
+ */
+export function candidateStretches(text: string): number[] {
+  const stretches: number[] = [];
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    if (isSeparator(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let promising = false;
+    let alnumRun = 0;
+    for (; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (isSeparator(code)) break;
+      if (isAsciiAlnum(code)) {
+        if (++alnumRun >= LONG_ALNUM_RUN) promising = true;
+        continue;
+      }
+      alnumRun = 0;
+      if (code === 46 || code === 58 || code === 64) promising = true;
+      else if (code === 45 && i >= 3 && (text.charCodeAt(i - 1) | 32) === 101) {
+        // `cve-`: the `e` checked above, then `v` and `c` in either case.
+        if ((text.charCodeAt(i - 2) | 32) === 118 && (text.charCodeAt(i - 3) | 32) === 99) promising = true;
+      }
+    }
+    if (!promising) continue;
+    const last = stretches.length - 1;
+    if (last > 0 && start - stretches[last]! <= STRETCH_JOIN_GAP) stretches[last] = i;
+    else stretches.push(start, i);
+  }
+  return stretches;
+}
+
+/** Stretches closer than this are scanned as one. */
+const STRETCH_JOIN_GAP = 64;
+
 /** Scans refanged text; offsets are in that text. */
 function scanRefanged(text: string, edits: readonly RefangEdit[]): Found[] {
   const out: Found[] = [];
   const pattern = new RegExp(CANDIDATE.source, CANDIDATE.flags);
-  let match = pattern.exec(text);
-  while (match !== null) {
-    const start = match.index;
-    const end = start + match[0].length;
-    if (match[1] !== undefined) classifySchemeUrl(text, start, end, out);
-    else if (match[2] !== undefined) {
-      if (cve.validate(match[2])) out.push({ type: 'cve', value: cve.normalise(match[2]), start, end });
-    } else if (match[3] !== undefined) classifyColonRun(text, start, end, out);
-    else if (match[4] !== undefined) classifyHex(match[4], start, out);
-    else if (match[5] !== undefined) {
-      if (btc.validate(match[5])) out.push({ type: 'btc', value: btc.normalise(match[5]), start, end });
-    } else classifyDottedRun(text, start, end, edits, out);
-    match = pattern.exec(text);
+  const stretches = candidateStretches(text);
+  for (let s = 0; s < stretches.length; s += 2) {
+    // The regex sees the text up to the stretch's end (so look-behinds see what precedes it, and
+    // nothing after it can start a match) and starts where the stretch starts.
+    const end = stretches[s + 1]!;
+    const upToEnd = end === text.length ? text : text.slice(0, end);
+    pattern.lastIndex = stretches[s]!;
+    let match = pattern.exec(upToEnd);
+    while (match !== null) {
+      classifyCandidate(text, match, edits, out);
+      match = pattern.exec(upToEnd);
+    }
   }
   return out;
+}
+
+function classifyCandidate(
+  text: string,
+  match: RegExpExecArray,
+  edits: readonly RefangEdit[],
+  out: Found[],
+): void {
+  const start = match.index;
+  const end = start + match[0].length;
+  if (match[1] !== undefined) classifySchemeUrl(text, start, end, out);
+  else if (match[2] !== undefined) {
+    if (cve.validate(match[2])) out.push({ type: 'cve', value: cve.normalise(match[2]), start, end });
+  } else if (match[3] !== undefined) classifyColonRun(text, start, end, out);
+  else if (match[4] !== undefined) classifyHex(match[4], start, out);
+  else if (match[5] !== undefined) {
+    if (btc.validate(match[5])) out.push({ type: 'btc', value: btc.normalise(match[5]), start, end });
+  } else classifyDottedRun(text, start, end, edits, out);
 }
 
 /** Every indicator occurrence in a text, in order, with offsets into that text. */
