@@ -99,6 +99,7 @@ export function HighlightSection() {
           type="checkbox"
           checked={preferences.showNewMarks}
           disabled={locked.has('showNewMarks')}
+          aria-describedby={locked.has('showNewMarks') ? 'marks-locked' : undefined}
           onChange={(e) => void save({ showNewMarks: e.currentTarget.checked })}
         />{' '}
         Mark indicators MISP does not know
@@ -108,6 +109,7 @@ export function HighlightSection() {
           type="checkbox"
           checked={preferences.showBenignMarks}
           disabled={locked.has('showBenignMarks')}
+          aria-describedby={locked.has('showBenignMarks') ? 'marks-locked' : undefined}
           onChange={(e) => void save({ showBenignMarks: e.currentTarget.checked })}
         />{' '}
         Mark likely benign indicators
@@ -117,10 +119,16 @@ export function HighlightSection() {
           type="checkbox"
           checked={preferences.lookupBenign}
           disabled={locked.has('lookupBenign')}
+          aria-describedby={locked.has('lookupBenign') ? 'marks-locked' : undefined}
           onChange={(e) => void save({ lookupBenign: e.currentTarget.checked })}
         />{' '}
         Look up likely benign indicators in MISP too
       </label>
+      {(['showNewMarks', 'showBenignMarks', 'lookupBenign'] as const).some((key) => locked.has(key)) && (
+        <p id="marks-locked" class="hint">
+          {LOCKED_HINT}
+        </p>
+      )}
       {message && (
         <p class={message.ok ? 'hint status-ok' : 'hint status-error'} aria-live="polite">
           {message.text}

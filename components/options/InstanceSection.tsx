@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { z } from 'zod';
 import type { ConnectionInfo, ErrorInfo, PublicInstance } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
 import { isValidKeyShape } from '../../lib/settings';
@@ -16,12 +17,30 @@ type Policy = { lockInstances: boolean; locked: string[]; managedInstances: numb
 
 const AUTOSAVE_DELAY_MS = 600;
 
+/**
+ * Whether host access is something the analyst grants (Firefox MV3: `optional_host_permissions`). In
+ * Chrome, access comes with the install and the options page says nothing about it.
+ */
+const ACCESS_IS_OPTIONAL =
+  (z
+    .object({ optional_host_permissions: z.array(z.string()).optional() })
+    .safeParse(browser.runtime.getManifest()).data?.optional_host_permissions?.length ?? 0) > 0;
+
 /** Whether the browser lets Sightline reach a MISP origin (Firefox MV3 grants host access separately). */
 async function hasHostAccess(url: string): Promise<boolean> {
   try {
     return await browser.permissions.contains({ origins: [originPattern(url)] });
   } catch {
     return false;
+  }
+}
+
+/** `https://misp.example.org:8443`: what the analyst recognises of a MISP URL. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
   }
 }
 
@@ -131,12 +150,20 @@ function InstanceEditor({ instance, count, isFirst, onChanged }: EditorProps) {
       setAccess('unknown');
       return;
     }
+    const target = urlCheck.normalized;
     let live = true;
-    void hasHostAccess(urlCheck.normalized).then((granted) => {
-      if (live) setAccess(granted ? 'granted' : 'missing');
-    });
+    const check = () =>
+      void hasHostAccess(target).then((granted) => {
+        if (live) setAccess(granted ? 'granted' : 'missing');
+      });
+    check();
+    // Access can also be granted or taken back elsewhere (about:addons → Permissions).
+    browser.permissions.onAdded.addListener(check);
+    browser.permissions.onRemoved.addListener(check);
     return () => {
       live = false;
+      browser.permissions.onAdded.removeListener(check);
+      browser.permissions.onRemoved.removeListener(check);
     };
   }, [urlCheck?.normalized]);
 
@@ -201,6 +228,18 @@ function InstanceEditor({ instance, count, isFirst, onChanged }: EditorProps) {
 
   async function onTest() {
     setTest({ state: 'testing' });
+    // Without host access the browser blocks the request and MISP looks "unreachable": say why instead.
+    if (urlCheck?.normalized && !urlCheck.error && !(await hasHostAccess(urlCheck.normalized))) {
+      setAccess('missing');
+      setTest({
+        state: 'error',
+        error: {
+          kind: 'permission',
+          message: `Sightline has no access to ${originOf(urlCheck.normalized)} yet: click “Grant access”, then test again.`,
+        },
+      });
+      return;
+    }
     const result = await sendToBackground('connection/test', {
       id: saved?.id,
       url,
@@ -212,11 +251,11 @@ function InstanceEditor({ instance, count, isFirst, onChanged }: EditorProps) {
   async function onGrant() {
     if (!urlCheck?.normalized) return;
     try {
-      const granted = await browser.permissions.request({ origins: [originPattern(urlCheck.normalized)] });
-      setAccess(granted ? 'granted' : 'missing');
+      await browser.permissions.request({ origins: [originPattern(urlCheck.normalized)] });
     } catch {
-      setAccess('missing');
+      // Refused or not available: the check below tells.
     }
+    setAccess((await hasHostAccess(urlCheck.normalized)) ? 'granted' : 'missing');
   }
 
   async function onRemove() {
@@ -258,6 +297,7 @@ function InstanceEditor({ instance, count, isFirst, onChanged }: EditorProps) {
           type="text"
           value={name}
           disabled={locked}
+          aria-describedby={locked ? `${idPrefix}-url-hint` : undefined}
           placeholder="e.g. Team MISP"
           onInput={(e) => {
             edited.current = true;
@@ -284,16 +324,22 @@ function InstanceEditor({ instance, count, isFirst, onChanged }: EditorProps) {
           class={urlCheck?.error ? 'hint status-error' : urlCheck?.warning ? 'hint status-warn' : 'hint'}
         >
           {locked
-            ? 'Locked by your organisation.'
+            ? '🔒 Locked by your organisation: its policy sets the name and address of this MISP.'
             : (urlCheck?.error ?? urlCheck?.warning ?? 'The address you open MISP at.')}
         </p>
-        {access === 'missing' && (
+        {access === 'missing' && urlCheck?.normalized && (
           <p class="row status-warn">
-            <span>Sightline has no access to {urlCheck?.normalized} yet: lookups to it will fail.</span>
-            <button type="button" onClick={onGrant}>
+            <span id={`${idPrefix}-access`}>
+              Access missing: Sightline has no access to {originOf(urlCheck.normalized)} yet, so lookups and
+              “Test connection” cannot reach it. Your browser asks you once.
+            </span>
+            <button type="button" onClick={onGrant} aria-describedby={`${idPrefix}-access`}>
               Grant access
             </button>
           </p>
+        )}
+        {access === 'granted' && ACCESS_IS_OPTIONAL && urlCheck?.normalized && (
+          <p class="hint status-ok">✓ Access granted: Sightline may reach {originOf(urlCheck.normalized)}.</p>
         )}
         <label for={`${idPrefix}-key`}>API key</label>
         <input

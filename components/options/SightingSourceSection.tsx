@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { sendToBackground } from '../../lib/runtime';
 import type { SightingSource } from '../../lib/settings';
 import { SIGHTING_SOURCE_PRIVACY } from '../../lib/sightings/source';
+import { LOCKED_HINT } from './usePreferences';
 
 const CHOICES: Array<{ kind: SightingSource['kind']; label: string }> = [
   { kind: 'host', label: 'Page host' },
@@ -14,8 +15,12 @@ export function SightingSourceSection() {
   const [source, setSource] = useState<SightingSource | null>(null);
   const [text, setText] = useState('');
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [locked, setLocked] = useState(false);
 
   useEffect(() => {
+    void sendToBackground('policy/get', {}).then((answer) => {
+      if (answer.ok) setLocked(answer.data.locked.includes('sightingSource'));
+    });
     void sendToBackground('preferences/get', {}).then((answer) => {
       if (!answer.ok) return;
       setSource(answer.data.sightingSource);
@@ -35,7 +40,11 @@ export function SightingSourceSection() {
   return (
     <section class="card" aria-labelledby="sighting-source-heading">
       <h2 id="sighting-source-heading">Sightings</h2>
-      <div role="radiogroup" aria-label="Sighting source" aria-describedby="sighting-source-note">
+      <div
+        role="radiogroup"
+        aria-label="Sighting source"
+        aria-describedby={locked ? 'sighting-source-lock sighting-source-note' : 'sighting-source-note'}
+      >
         {CHOICES.map((choice) => (
           <label key={choice.kind} class="inline">
             <input
@@ -43,7 +52,7 @@ export function SightingSourceSection() {
               name="sighting-source"
               value={choice.kind}
               checked={current === choice.kind}
-              disabled={source === null}
+              disabled={source === null || locked}
               onChange={() =>
                 void save(choice.kind === 'fixed' ? { kind: 'fixed', text } : { kind: choice.kind })
               }
@@ -60,11 +69,17 @@ export function SightingSourceSection() {
             type="text"
             value={text}
             maxLength={255}
+            disabled={locked}
             placeholder="e.g. SOC Tier 2"
             onInput={(e) => setText(e.currentTarget.value)}
             onChange={(e) => void save({ kind: 'fixed', text: e.currentTarget.value })}
           />
         </>
+      )}
+      {locked && (
+        <p id="sighting-source-lock" class="hint">
+          {LOCKED_HINT}
+        </p>
       )}
       <p id="sighting-source-note" class="hint">
         Every sighting, false positive and expiration you record carries this as its source, visible to

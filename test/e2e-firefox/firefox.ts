@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -14,6 +14,9 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
  *   asks for it the way the options page does, `permissions.request` from a real (trusted) click in an
  *   extension page; `extensions.webextOptionalPermissionPrompts=false` answers the browser's prompt
  *   with "Allow", as the analyst would.
+ * - Managed policy (`managedStorage`): Firefox reads `storage.managed` from a managed-storage manifest,
+ *   `~/.mozilla/managed-storage/<add-on id>.json` on Linux. The harness writes it under a temporary
+ *   HOME that only this Firefox process sees (never the real home, never /etc).
  */
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -31,11 +34,18 @@ export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
 /** The bit of the WebExtension `browser` API the harness calls inside extension pages. */
 export interface ExtensionGlobal {
   browser: {
-    storage: { local: { set(items: object): Promise<void> } };
+    storage: {
+      local: {
+        set(items: object): Promise<void>;
+        get(keys: string[] | null): Promise<Record<string, unknown>>;
+      };
+      managed: { get(keys: string[] | null): Promise<Record<string, unknown>> };
+    };
     tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> };
     permissions: {
       contains(p: { origins: string[] }): Promise<boolean>;
       request(p: { origins: string[] }): Promise<boolean>;
+      getAll(): Promise<{ origins?: string[]; permissions?: string[] }>;
     };
   };
 }
@@ -53,16 +63,45 @@ export interface FirefoxExtensionBrowser {
   close(): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** The organisation policy Firefox serves as this extension's `storage.managed` (the manifest's `data`). */
+  managedStorage?: Record<string, unknown>;
+  /**
+   * Firefox (127+) grants an MV3 add-on's host permissions when it is installed; the analyst can take
+   * them back in about:addons → Permissions. `false` starts from that state: no host access at all
+   * (`extensions.originControls.grantByDefault=false`).
+   */
+  hostAccessAtInstall?: boolean;
+}
+
 export function firefoxAvailable(): boolean {
   return existsSync(FIREFOX);
 }
 
-export async function launchFirefoxWithExtension(): Promise<FirefoxExtensionBrowser> {
+export async function launchFirefoxWithExtension(
+  options: LaunchOptions = {},
+): Promise<FirefoxExtensionBrowser> {
   if (!existsSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No built Firefox extension in ${FIREFOX_EXTENSION_DIR}: run "npm run build" first.`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'sightline-firefox-'));
+  let home: string | undefined;
+  if (options.managedStorage) {
+    home = mkdtempSync(join(tmpdir(), 'sightline-firefox-home-'));
+    const folder = join(home, '.mozilla', 'managed-storage');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, `${ADDON_ID}.json`),
+      JSON.stringify({
+        name: ADDON_ID,
+        description: 'Sightline organisation policy (test)',
+        type: 'storage',
+        data: options.managedStorage,
+      }),
+    );
+  }
   const browser = await puppeteer.launch({
+    ...(home ? { env: { ...process.env, HOME: home } } : {}),
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
@@ -72,6 +111,7 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxExtensionBrow
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: EXTENSION_UUID }),
       'extensions.webextOptionalPermissionPrompts': false,
+      'extensions.originControls.grantByDefault': options.hostAccessAtInstall ?? true,
       // A closed network: no update checks, telemetry or remote settings.
       'app.update.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
@@ -161,6 +201,7 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxExtensionBrow
     async close() {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });
+      if (home) rmSync(home, { recursive: true, force: true });
     },
   };
 }
