@@ -105,6 +105,10 @@ export const ValueStatusSchema = z.object({
   benignList: z.string().optional(),
   /** For errors: why the lookup failed. */
   error: z.string().optional(),
+  /** For known values: the events per MISP instance that knows it (several instances). */
+  instances: z
+    .array(z.object({ instanceId: z.string(), eventCount: z.number().int().nonnegative() }))
+    .optional(),
 });
 export type ValueStatus = z.infer<typeof ValueStatusSchema>;
 
@@ -117,6 +121,10 @@ export const TabIndicatorsSchema = z.object({
   indicators: z.array(PageIndicatorSchema.extend({ status: ValueStatusSchema })),
   /** Lookup problems per instance, shown once rather than per value. */
   problems: z.array(z.string()),
+  /** The instances lookups go to, each with its current problem (if its last lookup failed). */
+  instances: z
+    .array(z.object({ id: z.string(), name: z.string(), problem: z.string().optional() }))
+    .optional(),
 });
 export type TabIndicators = z.infer<typeof TabIndicatorsSchema>;
 
@@ -250,10 +258,13 @@ export const protocol = {
   /** Event filing (issue 5): the default instance for events and what its key may do. */
   'events/setup': {
     from: 'ui',
-    request: z.object({}),
+    /** `instanceId`: the instance chosen in the form (absent: the default for new events). */
+    request: z.object({ instanceId: z.string().max(200).optional() }),
     response: Result(
       z.object({
         instance: PublicInstanceRefSchema.nullable(),
+        /** Every instance events can be filed to (with a key); the default first. */
+        instances: z.array(PublicInstanceRefSchema).optional(),
         canPublish: z.boolean(),
         canCreateTags: z.boolean(),
         problem: z.string().optional(),
@@ -263,13 +274,13 @@ export const protocol = {
   /** Tag names for the "Tags" autocomplete (MISP's /tags/index, exact spelling). */
   'events/tags': {
     from: 'ui',
-    request: z.object({ search: z.string().max(255) }),
+    request: z.object({ search: z.string().max(255), instanceId: z.string().max(200).optional() }),
     response: Result(z.array(z.object({ name: z.string(), colour: z.string() }))),
   },
   /** Recent events (optionally by info) for "Add to existing event". */
   'events/recent': {
     from: 'ui',
-    request: z.object({ info: z.string().max(255) }),
+    request: z.object({ info: z.string().max(255), instanceId: z.string().max(200).optional() }),
     response: Result(
       z.array(z.object({ id: z.string(), info: z.string(), date: z.string(), org: z.string() })),
     ),
@@ -346,6 +357,8 @@ export const protocol = {
       values: z.array(z.string().min(1).max(MAX_VALUE_LENGTH)).min(1).max(MAX_SIGHTING_VALUES),
       type: SightingTypeSchema,
       tabId: z.number().int().nonnegative().optional(),
+      /** Only this instance (the card's instance section, the popup's choice); absent: every instance that knows the value. */
+      instanceId: z.string().max(200).optional(),
     }),
     response: Result(z.object({ records: z.array(SightingViewSchema) })),
   },

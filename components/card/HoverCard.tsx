@@ -34,7 +34,8 @@ export interface CardSightings {
   message?: { kind: 'ok' | 'info' | 'error'; text: string };
   canUndo: boolean;
   history: Record<string, HistoryState>;
-  onRecord(type: SightingType, event: Event): void;
+  /** `instanceId`: the instance section the button sits in (several instances); absent: every instance that knows the value. */
+  onRecord(type: SightingType, event: Event, instanceId?: string): void;
   onUndo(event: Event): void;
   onHistory(match: Match, event: Event): void;
 }
@@ -159,8 +160,37 @@ function MatchView({
   );
 }
 
+/**
+ * The sighting buttons. With several instances each instance section has its own, named after the
+ * instance ("Record sighting in CIRCL"), and they act on that instance only.
+ */
+function InstanceSightingButtons({
+  sightings,
+  instance,
+}: {
+  sightings: CardSightings;
+  instance: CardInstance | undefined;
+}) {
+  const { permission, busy } = sightings;
+  if (!instance || (permission && !permission.allowed)) return null;
+  const suffix = ` in ${instance.name}`;
+  return (
+    <div class="actions instance-actions">
+      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(0, e, instance.id)}>
+        {`Record sighting${suffix}`}
+      </button>
+      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(1, e, instance.id)}>
+        {`Mark false positive${suffix}`}
+      </button>
+      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(2, e, instance.id)}>
+        {`Mark expired${suffix}`}
+      </button>
+    </div>
+  );
+}
+
 /** The hover card: a dialog listing what MISP knows about one value, grouped by instance. */
-function SightingActions({ sightings }: { sightings: CardSightings }) {
+function SightingActions({ sightings, perInstance }: { sightings: CardSightings; perInstance: boolean }) {
   const { permission, busy, message, canUndo } = sightings;
   return (
     <section class="sighting-actions" aria-label="Sightings">
@@ -168,15 +198,19 @@ function SightingActions({ sightings }: { sightings: CardSightings }) {
         <p class="hint">Recording sightings is not available: {permission.reason ?? 'no permission.'}</p>
       ) : (
         <div class="actions">
-          <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(0, e)}>
-            Record sighting
-          </button>
-          <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(1, e)}>
-            Mark false positive
-          </button>
-          <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(2, e)}>
-            Mark expired
-          </button>
+          {!perInstance && (
+            <>
+              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(0, e)}>
+                Record sighting
+              </button>
+              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(1, e)}>
+                Mark false positive
+              </button>
+              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(2, e)}>
+                Mark expired
+              </button>
+            </>
+          )}
           {canUndo && (
             <button type="button" disabled={busy} onClick={(e) => sightings.onUndo(e)}>
               Undo
@@ -220,9 +254,10 @@ export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) 
       {state.kind === 'ready' &&
         groupByInstance(state.matches, state.instances).map(({ instance, matches }) => {
           const events = new Set(matches.map((match) => match.event.id)).size;
+          const several = state.instances.length > 1;
           return (
             <section key={instance?.id ?? 'unknown'} aria-label={instance?.name ?? 'MISP'}>
-              {state.instances.length > 1 && <h2 class="instance">{instance?.name ?? 'MISP'}</h2>}
+              {several && <h2 class="instance">{instance?.name ?? 'MISP'}</h2>}
               {matches.map((match) => (
                 <MatchView
                   key={`${match.instanceId}:${match.attribute.id}`}
@@ -232,17 +267,18 @@ export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) 
                   sightings={sightings}
                 />
               ))}
+              {several && sightings && <InstanceSightingButtons sightings={sightings} instance={instance} />}
             </section>
           );
         })}
       {state.kind === 'ready' && state.matches.length > 0 && sightings && (
-        <SightingActions sightings={sightings} />
+        <SightingActions sightings={sightings} perInstance={state.instances.length > 1} />
       )}
     </div>
   );
 }
 
-function groupByInstance(matches: Match[], instances: CardInstance[]) {
+export function groupByInstance(matches: Match[], instances: CardInstance[]) {
   const groups = new Map<string, Match[]>();
   for (const match of matches) groups.set(match.instanceId, [...(groups.get(match.instanceId) ?? []), match]);
   return [...groups].map(([id, list]) => ({ instance: instances.find((i) => i.id === id), matches: list }));
@@ -258,7 +294,7 @@ export const HOVER_CARD_CSS = `
 header { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 6px; }
 .value { font-family: ui-monospace, monospace; font-weight: 600; word-break: break-all; }
 .close { border: none; background: transparent; color: inherit; font-size: 18px; cursor: pointer; padding: 0 4px; }
-h2.instance { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #59636e; margin: 8px 0 4px; }
+h2.instance { font-size: 13px; font-weight: 700; letter-spacing: .02em; color: #59636e; margin: 8px 0 4px; border-bottom: 1px solid #d8dde3; }
 .match { border-left: 4px solid #1e88e5; padding: 4px 0 6px 8px; margin: 6px 0; }
 .match.threat-1 { border-color: #e53935; } .match.threat-2 { border-color: #fb8c00; } .match.threat-3 { border-color: #f9a825; }
 h3.event-info { font-size: 14px; margin: 0 0 2px; }
@@ -270,6 +306,7 @@ dt { color: #59636e; } dd { margin: 0; word-break: break-word; }
 .footer { margin: 4px 0 0; }
 .sighting-actions { border-top: 1px solid #d8dde3; margin-top: 8px; padding-top: 6px; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; }
+.instance-actions { margin: 2px 0 8px; }
 .actions button, button.link { font: inherit; font-size: 12px; cursor: pointer; border-radius: 5px; }
 .actions button { border: 1px solid #b8c0ca; background: #f3f5f7; color: inherit; padding: 2px 8px; }
 .actions button:disabled { opacity: .55; cursor: default; }

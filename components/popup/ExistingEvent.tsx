@@ -7,10 +7,13 @@ type Recent = { id: string; info: string; date: string; org: string };
 /** "Add to existing event": pick a recent event (or search by info) and add the selected attributes. */
 export function ExistingEvent({
   tabId,
+  instanceId,
   attributes,
   onDone,
 }: {
   tabId: number;
+  /** The instance chosen in the form ("MISP instance"): its events are listed and added to. */
+  instanceId?: string | undefined;
   attributes: AttributeInput[];
   onDone: () => Promise<void>;
 }) {
@@ -23,7 +26,8 @@ export function ExistingEvent({
 
   useEffect(() => {
     const timer = setTimeout(() => {
-      void sendToBackground('events/recent', { info: search.trim() }).then((answer) => {
+      const target = instanceId ? { instanceId } : {};
+      void sendToBackground('events/recent', { info: search.trim(), ...target }).then((answer) => {
         if (!answer.ok) {
           setError(answer.error.message);
           return;
@@ -36,7 +40,7 @@ export function ExistingEvent({
       });
     }, 250);
     return () => clearTimeout(timer);
-  }, [search]);
+  }, [search, instanceId]);
 
   const add = async (event: MouseEvent) => {
     if (!event.isTrusted || busy) return;
@@ -50,6 +54,7 @@ export function ExistingEvent({
       const answer = await sendToBackground('events/add-attributes', {
         key: crypto.randomUUID(),
         tabId,
+        ...(instanceId ? { instanceId } : {}),
         eventId: target.id,
         eventInfo: target.info,
         attributes,

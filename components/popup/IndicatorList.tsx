@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { defaultChoice, validChoice } from '../../lib/events/build';
 import type { Draft, ItemChoice } from '../../lib/events/model';
 import { type IndicatorKind, kindSpec, mispTypeChoice } from '../../lib/indicators';
+import { knownStatusText, type LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { ValueStatus } from '../../lib/messages';
 
 export interface ListedItem {
@@ -12,12 +13,11 @@ export interface ListedItem {
   status: ValueStatus;
 }
 
-export function statusText(status: ValueStatus): string {
+/** A value's status line; with several lookup instances, a known value names them. */
+export function statusText(status: ValueStatus, instances: readonly LookupInstanceView[] = []): string {
   switch (status.status) {
-    case 'known': {
-      const n = status.eventCount ?? 0;
-      return `In MISP (${n} event${n === 1 ? '' : 's'})`;
-    }
+    case 'known':
+      return knownStatusText(status, instances);
     case 'new':
       return 'New';
     case 'benign':
@@ -36,10 +36,13 @@ export function IndicatorList({
   items,
   draft,
   onChange,
+  instances = [],
 }: {
   items: ListedItem[];
   draft: Draft;
   onChange: (selected: Draft['selected']) => void;
+  /** The lookup instances (names the instances in status lines when there are several). */
+  instances?: readonly LookupInstanceView[];
 }) {
   const [filter, setFilter] = useState('');
   const visible = useMemo(() => {
@@ -118,7 +121,7 @@ export function IndicatorList({
                         {item.value}
                       </span>
                       <span class={`sl-status sl-status-${item.status.status}`}>
-                        {statusText(item.status)}
+                        {statusText(item.status, instances)}
                       </span>
                       {item.count > 1 && <span class="hint">×{item.count}</span>}
                     </div>

@@ -12,11 +12,13 @@ import {
   THREAT_LEVELS,
 } from '../../lib/events/model';
 import { PAP_CHOICES, TLP_CHOICES } from '../../lib/events/taxonomies';
+import type { LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { ResponseOf, ValueStatus } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
 import { ExistingEvent } from './ExistingEvent';
 import { ExportBar } from './ExportBar';
 import { IndicatorList, type ListedItem } from './IndicatorList';
+import { InstanceGroups } from './InstanceGroups';
 import type { PopupTab } from './PopupApp';
 import { Submissions } from './Submissions';
 import { TagInput, type TagState } from './TagInput';
@@ -30,7 +32,13 @@ type Outcome =
 /** The popup's "Page" panel: the tab's indicators, and filing them as a MISP event. */
 export function PagePanel({ tab }: { tab: PopupTab }) {
   const [setup, setSetup] = useState<Setup | null>(null);
-  const [page, setPage] = useState<{ url: string; title: string; items: ListedItem[]; problems: string[] }>();
+  const [page, setPage] = useState<{
+    url: string;
+    title: string;
+    items: ListedItem[];
+    problems: string[];
+    instances: LookupInstanceView[];
+  }>();
   const [draft, setDraftState] = useState<Draft | null>(null);
   const [extraStatuses, setExtraStatuses] = useState<Record<string, ValueStatus>>({});
   const [tagStates, setTagStates] = useState<Record<string, TagState>>({});
@@ -44,8 +52,15 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     if (result.ok) setSubmissions(result.data);
   }, []);
 
+  // The form's instance (or the default): its permissions and tags follow the choice.
+  const chosenInstance = draft?.form.instanceId;
   useEffect(() => {
-    void sendToBackground('events/setup', {}).then((result) => result.ok && setSetup(result.data));
+    void sendToBackground('events/setup', chosenInstance ? { instanceId: chosenInstance } : {}).then(
+      (result) => result.ok && setSetup(result.data),
+    );
+  }, [chosenInstance]);
+
+  useEffect(() => {
     void sendToBackground('tab/indicators', { tabId: tab.id }).then(async (result) => {
       const url = result.ok && result.data.url ? result.data.url : tab.url;
       const title = result.ok && result.data.title ? result.data.title : tab.title;
@@ -54,6 +69,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
         title,
         items: result.ok ? result.data.indicators : [],
         problems: result.ok ? result.data.problems : [result.error.message],
+        instances: result.ok ? (result.data.instances ?? []) : [],
       });
       setDraftState(await draftFor({ id: tab.id, url, title }));
     });
@@ -98,6 +114,17 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   }, [page, draft?.extras, extraStatuses]);
 
   const canPublish = setup?.canPublish ?? false;
+  const lookupInstances = page?.instances ?? [];
+  const grouped = lookupInstances.length > 1;
+  // Grouped by instance, an instance's problem shows in its group rather than at the top.
+  const instanceProblems = new Set(
+    lookupInstances.flatMap((instance) =>
+      instance.problem ? [`${instance.name}: ${instance.problem}`] : [],
+    ),
+  );
+  const topProblems = (page?.problems ?? []).filter((problem) => !grouped || !instanceProblems.has(problem));
+  const fileTargets = setup?.instances ?? [];
+  const instanceId = setup?.instance?.id;
   const built = draft ? buildSubmission(draft, items, { canPublish }) : undefined;
   const selection = draft ? selectedAttributes(draft, items) : [];
   const unknownTags = draft ? draft.form.tags.filter((tag) => tagStates[tag] === 'unknown') : [];
@@ -120,7 +147,9 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     setBusy(true);
     setOutcome(null);
     try {
-      const result = await sendToBackground('events/create', built.submission);
+      // Filed where the form says: the instance shown in "MISP instance" (the default when none is chosen).
+      const submission = instanceId ? { ...built.submission, instanceId } : built.submission;
+      const result = await sendToBackground('events/create', submission);
       if (result.ok) await finish(result.data);
       else setOutcome({ kind: 'error', message: result.error.message });
     } finally {
@@ -145,16 +174,18 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   return (
     <section aria-label="Page" class="sl-page">
       <p class="hint sl-page-title">{page?.title || tab.title || tab.url}</p>
-      {page?.problems.map((problem) => (
+      {topProblems.map((problem) => (
         <p key={problem} class="status-error">
           {problem}
         </p>
       ))}
+      {grouped && <InstanceGroups items={items} instances={lookupInstances} />}
       {setup?.problem && <p class="status-error">{setup.problem}</p>}
       {draft && (
         <>
           <IndicatorList
             items={items}
+            instances={lookupInstances}
             draft={draft}
             onChange={(selected) => setDraft({ ...draft, selected })}
           />
@@ -181,6 +212,25 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
 
           <section aria-labelledby="event-heading" class="sl-form">
             <h2 id="event-heading">New event</h2>
+            {fileTargets.length > 1 && (
+              <>
+                <label for="event-instance">MISP instance</label>
+                <select
+                  id="event-instance"
+                  value={instanceId ?? ''}
+                  onChange={(event) => {
+                    setTagStates({});
+                    setForm({ instanceId: event.currentTarget.value });
+                  }}
+                >
+                  {fileTargets.map((target) => (
+                    <option key={target.id} value={target.id}>
+                      {target.name}
+                    </option>
+                  ))}
+                </select>
+              </>
+            )}
             <label for="event-info">Event info</label>
             <input
               id="event-info"
@@ -253,6 +303,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
               </div>
             </div>
             <TagInput
+              instanceId={instanceId}
               tags={draft.form.tags}
               onChange={(tags) => setForm({ tags })}
               states={tagStates}
@@ -302,6 +353,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
 
           <ExistingEvent
             tabId={tab.id}
+            instanceId={instanceId}
             attributes={selection}
             onDone={async () => {
               await clearDraft(tab.id);

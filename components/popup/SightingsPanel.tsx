@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { knownStatusText, type LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { TabIndicators } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
 import { SIGHTING_TYPE_LABELS, type SightingType, type SightingView } from '../../lib/sightings/model';
@@ -110,6 +111,9 @@ function RecordRow({ record, onChanged }: { record: SightingView; onChanged(text
  */
 export function SightingsPanel({ tab }: { tab: PopupTab }) {
   const [indicators, setIndicators] = useState<TabIndicators['indicators'] | null>(null);
+  const [instances, setInstances] = useState<LookupInstanceView[]>([]);
+  /** '' = every instance that knows the value. */
+  const [target, setTarget] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [permission, setPermission] = useState<{ allowed: boolean; reason?: string } | null>(null);
   const [records, setRecords] = useState<SightingView[]>([]);
@@ -125,8 +129,10 @@ export function SightingsPanel({ tab }: { tab: PopupTab }) {
 
   useEffect(() => {
     void sendToBackground('tab/indicators', { tabId: tab.id }).then((answer) => {
-      if (answer.ok) setIndicators(answer.data.indicators.filter((row) => row.status.status === 'known'));
-      else {
+      if (answer.ok) {
+        setIndicators(answer.data.indicators.filter((row) => row.status.status === 'known'));
+        setInstances(answer.data.instances ?? []);
+      } else {
         setIndicators([]);
         setError(answer.error.message);
       }
@@ -152,7 +158,12 @@ export function SightingsPanel({ tab }: { tab: PopupTab }) {
     setBusy(true);
     setError('');
     setResult(null);
-    const answer = await sendToBackground('sightings/record', { values: [...selected], type, tabId: tab.id });
+    const answer = await sendToBackground('sightings/record', {
+      values: [...selected],
+      type,
+      tabId: tab.id,
+      ...(target ? { instanceId: target } : {}),
+    });
     setBusy(false);
     if (answer.ok) setResult({ records: answer.data.records });
     else setError(answer.error.message);
@@ -180,13 +191,28 @@ export function SightingsPanel({ tab }: { tab: PopupTab }) {
                     onChange={(e) => toggle(row.value, e.currentTarget.checked)}
                   />{' '}
                   <span style={{ fontFamily: 'monospace' }}>{row.value}</span>{' '}
-                  <span class="hint">
-                    {row.status.eventCount ?? 0} event{row.status.eventCount === 1 ? '' : 's'}
-                  </span>
+                  <span class="hint">{knownStatusText(row.status, instances)}</span>
                 </label>
               </li>
             ))}
           </ul>
+          {allowed && instances.length > 1 && (
+            <div>
+              <label for="sighting-instance">MISP instance</label>
+              <select
+                id="sighting-instance"
+                value={target}
+                onChange={(event) => setTarget(event.currentTarget.value)}
+              >
+                <option value="">Every instance that knows it</option>
+                {instances.map((instance) => (
+                  <option key={instance.id} value={instance.id}>
+                    {instance.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
           {allowed && (
             <div class="row">
               <button

@@ -9,11 +9,14 @@ export type TagState = 'known' | 'unknown' | 'checking' | 'error';
  * case-sensitive) so that a tag MISP does not know is flagged before submitting.
  */
 export function TagInput({
+  instanceId,
   tags,
   onChange,
   states,
   onState,
 }: {
+  /** The instance the event goes to (its tags are the ones suggested and checked). */
+  instanceId?: string | undefined;
   tags: string[];
   onChange: (tags: string[]) => void;
   states: Record<string, TagState>;
@@ -33,16 +36,18 @@ export function TagInput({
       return;
     }
     timer.current = setTimeout(() => {
-      void sendToBackground('events/tags', { search: term }).then((result) => {
-        if (!result.ok) return;
-        setSuggestions(result.data.filter((tag) => !tags.includes(tag.name)).slice(0, 12));
-        for (const tag of result.data) onState(tag.name, 'known');
-        setActive(-1);
-        setOpen(true);
-      });
+      void sendToBackground('events/tags', { search: term, ...(instanceId ? { instanceId } : {}) }).then(
+        (result) => {
+          if (!result.ok) return;
+          setSuggestions(result.data.filter((tag) => !tags.includes(tag.name)).slice(0, 12));
+          for (const tag of result.data) onState(tag.name, 'known');
+          setActive(-1);
+          setOpen(true);
+        },
+      );
     }, 200);
     return () => clearTimeout(timer.current);
-  }, [text]);
+  }, [text, instanceId]);
 
   const add = (name: string) => {
     const tag = name.trim();
@@ -53,11 +58,13 @@ export function TagInput({
     onChange([...tags, tag]);
     if (states[tag] === 'known') return;
     onState(tag, 'checking');
-    void sendToBackground('events/tags', { search: tag }).then((result) => {
-      if (!result.ok) onState(tag, 'error');
-      // Exact, case-sensitive: "TLP:AMBER" is not "tlp:amber" to MISP.
-      else onState(tag, result.data.some((known) => known.name === tag) ? 'known' : 'unknown');
-    });
+    void sendToBackground('events/tags', { search: tag, ...(instanceId ? { instanceId } : {}) }).then(
+      (result) => {
+        if (!result.ok) onState(tag, 'error');
+        // Exact, case-sensitive: "TLP:AMBER" is not "tlp:amber" to MISP.
+        else onState(tag, result.data.some((known) => known.name === tag) ? 'known' : 'unknown');
+      },
+    );
   };
 
   const listId = 'tag-suggestions';

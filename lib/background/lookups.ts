@@ -1,5 +1,5 @@
 import type { SightlineDatabase } from '../db';
-import { worstThreatLevel } from '../lookup/matches';
+import { type Match, worstThreatLevel } from '../lookup/matches';
 import { CidrCache, mispLookupSource } from '../lookup/misp-source';
 import { type LookupOutcome, LookupService } from '../lookup/service';
 import type { PageIndicator, ValueStatus } from '../messages';
@@ -84,20 +84,44 @@ export class Lookups {
     });
   }
 
+  /** The lookup instances as the popup shows them: id, name and the problem of the last lookup, if any. */
+  instanceViews(instances: readonly MispInstance[]): Array<{ id: string; name: string; problem?: string }> {
+    return instances.map(({ id, name }) => {
+      const problem = this.problems.get(id);
+      return problem === undefined ? { id, name } : { id, name, problem };
+    });
+  }
+
   clearCidrCache(): void {
     this.cidr.clear();
   }
 }
 
+/** Distinct events per instance among a value's matches, in the order the instances first appear. */
+export function eventsByInstance(
+  matches: readonly Match[],
+): Array<{ instanceId: string; eventCount: number }> {
+  const events = new Map<string, Set<string>>();
+  for (const match of matches) {
+    const set = events.get(match.instanceId) ?? new Set<string>();
+    set.add(match.event.id);
+    events.set(match.instanceId, set);
+  }
+  return [...events].map(([instanceId, ids]) => ({ instanceId, eventCount: ids.size }));
+}
+
 export function outcomeStatus(outcome: LookupOutcome): ValueStatus {
   switch (outcome.state) {
-    case 'done':
+    case 'done': {
       if (outcome.matches.length === 0) return { status: 'new' };
+      const instances = eventsByInstance(outcome.matches);
       return {
         status: 'known',
         threatLevel: worstThreatLevel(outcome.matches),
-        eventCount: new Set(outcome.matches.map((match) => `${match.instanceId}:${match.event.id}`)).size,
+        eventCount: instances.reduce((sum, entry) => sum + entry.eventCount, 0),
+        instances,
       };
+    }
     case 'error':
       return { status: 'error', error: outcome.message };
     case 'cancelled':

@@ -38,9 +38,14 @@ const freshSightingState = (): CardSightingState => ({
 });
 
 /** The card's counts right after the analyst acted, before MISP confirms them. */
-function withOptimisticCount(matches: Match[], type: SightingType, now: number): Match[] {
+function withOptimisticCount(
+  matches: Match[],
+  type: SightingType,
+  now: number,
+  instanceId?: string,
+): Match[] {
   return matches.map((match) => {
-    if (match.viaCidr) return match;
+    if (match.viaCidr || (instanceId !== undefined && match.instanceId !== instanceId)) return match;
     const counts = { ...match.sightings, lastSeen: now };
     if (type === 0) counts.sighting++;
     else if (type === 1) counts.falsePositive++;
@@ -336,7 +341,7 @@ class PageSession {
       ...(sighting.message ? { message: sighting.message } : {}),
       canUndo: sighting.undoKeys.length > 0,
       history: sighting.history,
-      onRecord: (type, event) => void this.recordSighting(type, event),
+      onRecord: (type, event, instanceId) => void this.recordSighting(type, event, instanceId),
       onUndo: (event) => void this.undoSighting(event),
       onHistory: (match, event) => void this.showHistory(match, event),
     };
@@ -362,7 +367,7 @@ class PageSession {
    * (a page can dispatch synthetic events at anything it can reach). The counts change at once, then
    * are replaced by MISP's own once the background has recorded it and refreshed its cache.
    */
-  private async recordSighting(type: SightingType, event: Event): Promise<void> {
+  private async recordSighting(type: SightingType, event: Event, instanceId?: string): Promise<void> {
     const value = this.cardValue;
     const state = this.cardState;
     if (!event.isTrusted || !value || state?.kind !== 'ready' || this.sighting.busy) return;
@@ -372,9 +377,13 @@ class PageSession {
     this.sighting.message = { kind: 'info', text: `Recording ${label}…` };
     this.renderCard({
       ...state,
-      matches: withOptimisticCount(state.matches, type, Math.floor(Date.now() / 1000)),
+      matches: withOptimisticCount(state.matches, type, Math.floor(Date.now() / 1000), instanceId),
     });
-    const answer = await sendToBackground('sightings/record', { values: [value], type });
+    const answer = await sendToBackground('sightings/record', {
+      values: [value],
+      type,
+      ...(instanceId === undefined ? {} : { instanceId }),
+    });
     if (this.cardValue !== value) return;
     this.sighting.busy = false;
     if (!answer.ok) {

@@ -91,6 +91,7 @@ export function buildSubmission(
     submission: {
       key: draft.key,
       tabId: draft.tabId,
+      ...(draft.form.instanceId ? { instanceId: draft.form.instanceId } : {}),
       info,
       date: draft.form.date,
       distribution: draft.form.distribution,

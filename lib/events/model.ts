@@ -60,6 +60,8 @@ export const EventFormSchema = z.object({
   tags: z.array(z.string().min(1).max(255)).max(100),
   includeUrl: z.boolean(),
   publish: z.boolean(),
+  /** The MISP instance chosen in the form (absent: the default for new events). */
+  instanceId: z.string().max(200).optional(),
 });
 export type EventForm = z.infer<typeof EventFormSchema>;
 
@@ -121,6 +123,8 @@ export const EventSubmissionSchema = z.object({
   /** Client uuid: outbox id and the event's uuid. */
   key: z.string().uuid(),
   tabId: z.number().int(),
+  /** The MISP instance to file to (absent: the default for new events). */
+  instanceId: z.string().max(200).optional(),
   info: z.string().min(1).max(65_535),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   distribution: z.number().int().min(0).max(3),
@@ -136,6 +140,8 @@ export type EventSubmission = z.infer<typeof EventSubmissionSchema>;
 export const AttributesSubmissionSchema = z.object({
   key: z.string().uuid(),
   tabId: z.number().int(),
+  /** The MISP instance holding the event (absent: the default for new events). */
+  instanceId: z.string().max(200).optional(),
   eventId: z.string().regex(/^[1-9][0-9]{0,18}$/),
   eventInfo: z.string().max(65_535),
   attributes: z.array(AttributeInputSchema).min(1).max(5000),

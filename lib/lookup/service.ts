@@ -259,17 +259,21 @@ export class LookupService {
   }
 }
 
-/** One outcome per value from several instances: matches are concatenated; an error only when none answered. */
+/**
+ * One outcome per value from several instances: matches are concatenated. A value some instance knows
+ * is known even when another instance failed; a value no instance knows is "new" only when every
+ * instance answered (an instance that failed might know it), otherwise the failure is the outcome.
+ */
 export function mergeOutcomes(outcomes: LookupOutcome[]): LookupOutcome {
   const done = outcomes.filter((o): o is Extract<LookupOutcome, { state: 'done' }> => o.state === 'done');
-  if (done.length > 0) {
+  const failed = outcomes.find((o) => o.state === 'error');
+  const known = done.some((o) => o.matches.length > 0);
+  if (done.length > 0 && (known || !failed)) {
     return {
       state: 'done',
       matches: done.flatMap((o) => o.matches),
       fetchedAt: Math.min(...done.map((o) => o.fetchedAt)),
     };
   }
-  return (
-    outcomes.find((o) => o.state === 'error') ?? outcomes[0] ?? { state: 'done', matches: [], fetchedAt: 0 }
-  );
+  return failed ?? outcomes[0] ?? { state: 'done', matches: [], fetchedAt: 0 };
 }

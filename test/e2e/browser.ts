@@ -110,6 +110,25 @@ export async function configureInstance(
   }, instance);
 }
 
+/** Stores several MISP instances the way the options page would (ids given, so tests can name them). */
+export async function configureInstances(
+  context: BrowserContext,
+  instances: Array<{
+    id: string;
+    name: string;
+    url: string;
+    apiKey: string;
+    useForLookups: boolean;
+    defaultForEvents: boolean;
+  }>,
+): Promise<void> {
+  const worker = await currentWorker(context);
+  await worker.evaluate(async (value) => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    await chrome.storage.local.set({ instances: value });
+  }, instances);
+}
+
 /** The tab id of the page at `url` (asked from the service worker). */
 export async function tabIdOf(worker: Worker, url: string): Promise<number> {
   const id = await worker.evaluate(async (u) => {

@@ -23,11 +23,25 @@ import type { BackgroundServices } from '../services';
  * click, a retry or a service worker restarted mid-request never files twice.
  */
 
-/** The instance new events go to: the default for events (with a key), else the first with a key. */
-export async function eventInstance(id?: string): Promise<MispInstance | undefined> {
+/** The instances events can be filed to (with a key), the default for new events first. */
+export async function eventInstances(): Promise<MispInstance[]> {
   const usable = (await loadInstances()).filter((instance) => instance.apiKey && instance.url);
+  return [...usable.filter((i) => i.defaultForEvents), ...usable.filter((i) => !i.defaultForEvents)];
+}
+
+/**
+ * The instance an event goes to: `id` when given (undefined if it is no longer configured), else the
+ * default for events (with a key), else the first with a key.
+ */
+export async function eventInstance(id?: string): Promise<MispInstance | undefined> {
+  const usable = await eventInstances();
   if (id) return usable.find((instance) => instance.id === id);
-  return usable.find((instance) => instance.defaultForEvents) ?? usable[0];
+  return usable[0];
+}
+
+/** The form's choice if it is still configured, else the default (for the form's setup, tags, search). */
+async function chosenOrDefault(id: string | undefined): Promise<MispInstance | undefined> {
+  return (id ? await eventInstance(id) : undefined) ?? (await eventInstance());
 }
 
 async function clientFor(instance: MispInstance): Promise<MispClient> {
@@ -174,12 +188,23 @@ const setupCache = new Map<string, { at: number; canPublish: boolean; canCreateT
 
 export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
   /** Submits through the outbox; a validation failure goes back to the form (and leaves no record). */
-  async function submit(kind: 'event' | 'attributes', key: string, tabId: number, payload: unknown) {
-    const instance = await eventInstance();
+  async function submit(
+    kind: 'event' | 'attributes',
+    key: string,
+    tabId: number,
+    payload: unknown,
+    instanceId: string | undefined,
+  ) {
+    const instance = await eventInstance(instanceId);
     if (!instance) {
       return {
         ok: false as const,
-        error: { kind: 'config', message: 'Sightline is not connected to a MISP yet.' },
+        error: {
+          kind: 'config',
+          message: instanceId
+            ? 'The chosen MISP instance is no longer configured (or has no API key): choose another.'
+            : 'Sightline is not connected to a MISP yet.',
+        },
       };
     }
     const { outbox } = await services;
@@ -209,15 +234,23 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
   }
 
   return {
-    'events/setup': async () => {
-      const instance = await eventInstance();
-      if (!instance) return { ok: true, data: { instance: null, canPublish: false, canCreateTags: false } };
+    'events/setup': async ({ instanceId }) => {
+      const instance = await chosenOrDefault(instanceId);
+      const instances = (await eventInstances()).map(({ id, name, url }) => ({ id, name, url }));
+      if (!instance) {
+        return { ok: true, data: { instance: null, instances, canPublish: false, canCreateTags: false } };
+      }
       const ref = { id: instance.id, name: instance.name, url: instance.url };
       const cached = setupCache.get(instance.id);
       if (cached && Date.now() - cached.at < SETUP_TTL_MS) {
         return {
           ok: true,
-          data: { instance: ref, canPublish: cached.canPublish, canCreateTags: cached.canCreateTags },
+          data: {
+            instance: ref,
+            instances,
+            canPublish: cached.canPublish,
+            canCreateTags: cached.canCreateTags,
+          },
         };
       }
       try {
@@ -230,22 +263,28 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
         setupCache.set(instance.id, entry);
         return {
           ok: true,
-          data: { instance: ref, canPublish: entry.canPublish, canCreateTags: entry.canCreateTags },
+          data: {
+            instance: ref,
+            instances,
+            canPublish: entry.canPublish,
+            canCreateTags: entry.canCreateTags,
+          },
         };
       } catch (error) {
         return {
           ok: true,
           data: {
             instance: ref,
+            instances,
             canPublish: false,
             canCreateTags: false,
-            problem: toErrorInfo(error).message,
+            problem: `${instance.name}: ${toErrorInfo(error).message}`,
           },
         };
       }
     },
-    'events/tags': async ({ search }) => {
-      const instance = await eventInstance();
+    'events/tags': async ({ search, instanceId }) => {
+      const instance = await chosenOrDefault(instanceId);
       if (!instance) return { ok: true, data: [] };
       try {
         const tags = await (await clientFor(instance)).listTags(search);
@@ -260,8 +299,8 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
         return { ok: false, error: toErrorInfo(error) };
       }
     },
-    'events/recent': async ({ info }) => {
-      const instance = await eventInstance();
+    'events/recent': async ({ info, instanceId }) => {
+      const instance = await chosenOrDefault(instanceId);
       if (!instance) return { ok: true, data: [] };
       try {
         const events = await (await clientFor(instance)).searchEvents({ info, limit: 20 });
@@ -278,9 +317,10 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
         return { ok: false, error: toErrorInfo(error) };
       }
     },
-    'events/create': async (submission) => submit('event', submission.key, submission.tabId, submission),
+    'events/create': async (submission) =>
+      submit('event', submission.key, submission.tabId, submission, submission.instanceId),
     'events/add-attributes': async (submission) =>
-      submit('attributes', submission.key, submission.tabId, submission),
+      submit('attributes', submission.key, submission.tabId, submission, submission.instanceId),
     'events/submissions': async () => {
       const { outbox } = await services;
       const records = await outbox.list();

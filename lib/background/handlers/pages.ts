@@ -46,6 +46,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const { lookups, tabs } = await services;
       const instances = await lookupInstances();
       const summary = await tabs.summary(tabId, lookups.problemList(instances));
+      summary.instances = lookups.instanceViews(instances);
       if (!summary.url) {
         const tab = await browser.tabs.get(tabId).catch(() => undefined);
         summary.url = tab?.url ?? '';

@@ -122,12 +122,19 @@ async function views(outbox: Outbox, records: OutboxRecord[]): Promise<SightingV
   return out;
 }
 
-/** Which instance(s) each value goes to: those whose cached answer knows it, else every lookup instance. */
-async function planByInstance(
-  lookups: LookupService,
-  instances: MispInstance[],
+/**
+ * Which instance(s) each value goes to: the chosen instance when the analyst chose one; else those
+ * whose cached answer knows it, else every lookup instance.
+ */
+export async function planByInstance(
+  lookups: Pick<LookupService, 'cached'>,
+  instances: ReadonlyArray<Pick<MispInstance, 'id'>>,
   values: string[],
+  chosen?: string,
 ): Promise<Map<string, string[]>> {
+  if (chosen !== undefined) {
+    return instances.some((instance) => instance.id === chosen) ? new Map([[chosen, values]]) : new Map();
+  }
   const cached = await lookups.cached(values);
   const plan = new Map<string, string[]>();
   for (const value of values) {
@@ -157,7 +164,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
       };
     },
 
-    'sightings/record': async ({ values, type, tabId }, sender) => {
+    'sightings/record': async ({ values, type, tabId, instanceId }, sender) => {
       const { outbox, lookups } = await services;
       const from = classifySender(sender, {
         extensionId: browser.runtime.id,
@@ -180,14 +187,30 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
         // The card's page: the frame the content script runs in, as the browser names it.
         pageUrl = sender.url ?? sender.tab?.url ?? '';
         sourceTab = sender.tab?.id;
+        // The card acts on values its MISP knows (in the card's instance section, that instance).
         const known = await lookups.service.cached(values);
-        if (values.some((value) => (known.get(value) ?? []).length === 0)) {
+        const knownHere = (value: string) =>
+          (known.get(value) ?? []).some(
+            (match) => instanceId === undefined || match.instanceId === instanceId,
+          );
+        if (!values.every(knownHere)) {
           return { ok: false, error: { kind: 'input', message: 'MISP does not know this value.' } };
         }
       }
-      const instances = await lookupInstances();
+      const instances = (await lookupInstances()).filter(
+        (instance) => instanceId === undefined || instance.id === instanceId,
+      );
       if (instances.length === 0) {
-        return { ok: false, error: { kind: 'config', message: 'Sightline is not connected to a MISP yet.' } };
+        return {
+          ok: false,
+          error: {
+            kind: 'config',
+            message:
+              instanceId === undefined
+                ? 'Sightline is not connected to a MISP yet.'
+                : 'This MISP instance is not used for lookups any more.',
+          },
+        };
       }
       const allowed: MispInstance[] = [];
       const refusals: string[] = [];
@@ -202,7 +225,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
       const { sightingSource } = await loadPreferences();
       const source = sightingSourceFor(sightingSource, pageUrl);
       const timestamp = Math.floor(Date.now() / 1000);
-      const plan = await planByInstance(lookups.service, allowed, values);
+      const plan = await planByInstance(lookups.service, allowed, values, instanceId);
       const records: OutboxRecord[] = [];
       for (const [instanceId, instanceValues] of plan) {
         const payload: SightingPayload = {
