@@ -1,10 +1,12 @@
+import { browser } from 'wxt/browser';
 import type { SightlineDatabase } from '../db';
 import { type Match, worstThreatLevel } from '../lookup/matches';
 import { CidrCache, mispLookupSource } from '../lookup/misp-source';
-import { type LookupOutcome, LookupService } from '../lookup/service';
+import { type LookupOutcome, LookupService, type LookupSource } from '../lookup/service';
 import type { PageIndicator, ValueStatus } from '../messages';
-import { isMispError } from '../misp';
+import { isMispError, MispError } from '../misp';
 import { loadInstances, loadPreferences, type MispInstance } from '../settings';
+import { originPattern } from '../url';
 
 /** Decides whether a value is "likely benign", and by which warninglist (null: not benign). */
 export type BenignCheck = (indicator: Pick<PageIndicator, 'type' | 'value'>) => string | null;
@@ -14,6 +16,35 @@ export async function lookupInstances(): Promise<MispInstance[]> {
   return (await loadInstances()).filter(
     (instance) => instance.useForLookups && instance.apiKey && instance.url,
   );
+}
+
+/**
+ * A lookup source that names the real cause when MISP cannot be reached because the browser has not
+ * granted Sightline access to its origin (Firefox asks for it separately), instead of "unreachable".
+ */
+export function explainingMissingAccess(
+  source: LookupSource,
+  instance: MispInstance,
+  hasAccess: (origin: string) => Promise<boolean> = (origin) =>
+    browser.permissions.contains({ origins: [origin] }),
+): LookupSource {
+  return {
+    instanceId: source.instanceId,
+    async lookup(values) {
+      try {
+        return await source.lookup(values);
+      } catch (error) {
+        if (!isMispError(error) || error.kind !== 'unreachable') throw error;
+        const origin = originPattern(instance.url);
+        if (await hasAccess(origin).catch(() => true)) throw error;
+        throw new MispError(
+          'permission',
+          `Sightline has no access to ${new URL(instance.url).origin} yet: open Sightline's options and click “Grant access”.`,
+          { cause: error },
+        );
+      }
+    },
+  };
 }
 
 /**
@@ -34,11 +65,14 @@ export class Lookups {
       sources: async () => {
         const [instances, preferences] = await Promise.all([lookupInstances(), loadPreferences()]);
         return instances.map((instance) =>
-          mispLookupSource(instance, {
-            timeoutMs: preferences.requestTimeoutMs,
-            ttlMs: preferences.cacheTtlMinutes * 60_000,
-            cidr: this.cidr,
-          }),
+          explainingMissingAccess(
+            mispLookupSource(instance, {
+              timeoutMs: preferences.requestTimeoutMs,
+              ttlMs: preferences.cacheTtlMinutes * 60_000,
+              cidr: this.cidr,
+            }),
+            instance,
+          ),
         );
       },
       ttlMs: async () => (await loadPreferences()).cacheTtlMinutes * 60_000,
