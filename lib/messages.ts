@@ -10,6 +10,7 @@ import {
   SightingTypeSchema,
   SightingViewSchema,
 } from './sightings/model';
+import { ThemeSchema } from './theme';
 import {
   AlertViewSchema,
   WatchInstanceViewSchema,
@@ -197,6 +198,8 @@ export const protocol = {
         value: z.string(),
         matches: z.array(MatchSchema),
         instances: z.array(PublicInstanceRefSchema),
+        /** The analyst's "Theme" choice: the card follows it like the popup and options do. */
+        theme: ThemeSchema,
       }),
     ),
   },

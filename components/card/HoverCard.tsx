@@ -317,10 +317,24 @@ p.history { padding-left: 0; color: #59636e; }
 .hint:empty, .error:empty { display: none; }
 a { color: #0b5cad; }
 .error { color: #c62828; }
-@media (prefers-color-scheme: dark) {
-  .card { background: #1c2026; color: #e6e8eb; border-color: #6b7684; box-shadow: 0 8px 28px rgba(0,0,0,.6); color-scheme: dark; }
-  .card:focus, .card :focus-visible { outline-color: #79b8ff; }
-  .meta, dt, h2.instance, .hint, p.history { color: #9aa4ae; } a, button.link { color: #79b8ff; } .error { color: #ff7b72; }
-  .actions button { background: #262c33; border-color: #46505b; } .sighting-actions { border-color: #3a414a; }
-}
+${darkCardCss(':not([data-theme=light]) >', true)}
+${darkCardCss('[data-theme=dark] >', false)}
 `;
+
+/**
+ * The card's dark palette, written once and used twice: under the system's dark preference unless the
+ * analyst chose "Light", and always when they chose "Dark" (`data-theme` on the card's container).
+ */
+function darkCardCss(container: string, onlyWhenSystemDark: boolean): string {
+  const card = `${container} .card`;
+  const rules = `
+  ${card} { background: #1c2026; color: #e6e8eb; border-color: #6b7684; box-shadow: 0 8px 28px rgba(0,0,0,.6); color-scheme: dark; }
+  ${card}:focus, ${card} :focus-visible { outline-color: #79b8ff; }
+  ${[' .meta', ' dt', ' h2.instance', ' .hint', ' p.history'].map((inner) => card + inner).join(', ')} { color: #9aa4ae; }
+  ${card} a, ${card} button.link { color: #79b8ff; } ${card} .error { color: #ff7b72; }
+  ${card} .actions button { background: #262c33; border-color: #46505b; } ${card} .sighting-actions { border-color: #3a414a; }`;
+  return onlyWhenSystemDark
+    ? `@media (prefers-color-scheme: dark) {${rules}
+}`
+    : rules;
+}

@@ -324,6 +324,10 @@ class PageSession {
   private async loadMatches(value: string): Promise<void> {
     const answer = await sendToBackground('card/matches', { value });
     if (this.cardValue !== value) return;
+    // The card's CSS reads the analyst's "Theme" choice from here (absent: follow the system).
+    if (answer.ok && answer.data.theme !== 'system')
+      this.cardHost?.setAttribute('data-theme', answer.data.theme);
+    else this.cardHost?.removeAttribute('data-theme');
     this.renderCard(
       answer.ok
         ? { kind: 'ready', matches: answer.data.matches, instances: answer.data.instances }

@@ -51,6 +51,49 @@ async function cardMarkup(page: Page, dialogNodeId: number): Promise<string> {
   }
 }
 
+/** Opens the report, hovers the seeded value and waits for its card: the card dialog's backend node id. */
+async function openCard(page: Page, reportUrl: string): Promise<number> {
+  await page.goto(reportUrl);
+  await expect.poll(async () => (await readMarks(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.textContent?.includes('f84f305c[.]com'))
+        node.parentElement?.scrollIntoView({ block: 'center' });
+    }
+  });
+  const [target] = await textRects(page, ['f84f305c[.]com']);
+  await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
+  let dialog: Awaited<ReturnType<typeof findByRole>>;
+  await expect
+    .poll(async () => (dialog = await findByRole(page, 'dialog', 'MISP matches for f84f305c.com')), {
+      timeout: 10_000,
+    })
+    .toBeTruthy();
+  await expect
+    .poll(async () => findByRole(page, 'link', 'Open event in MISP'), { timeout: 10_000 })
+    .toBeTruthy();
+  return dialog!.backendNodeId;
+}
+
+/** The card's background colour as rendered (read over CDP: the card is in a closed shadow root). */
+async function cardBackground(page: Page, dialogNodeId: number): Promise<string> {
+  const session = await cdp(page);
+  try {
+    const { object } = (await session.send('DOM.resolveNode', { backendNodeId: dialogNodeId })) as {
+      object: { objectId: string };
+    };
+    const { result } = (await session.send('Runtime.callFunctionOn', {
+      objectId: object.objectId,
+      functionDeclaration: 'function () { return getComputedStyle(this).backgroundColor; }',
+      returnByValue: true,
+    })) as { result: { value: string } };
+    return result.value;
+  } finally {
+    await session.detach();
+  }
+}
+
 describe('accessibility: axe-core finds no serious or critical violations', () => {
   let browser: ExtensionBrowser;
   let misp: MispTarget;
@@ -117,27 +160,8 @@ describe('accessibility: axe-core finds no serious or critical violations', () =
     it(`hover card (${scheme})`, async () => {
       const page = await browser.context.newPage();
       await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(reportUrl);
-      await expect.poll(async () => (await readMarks(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
-      await page.evaluate(() => {
-        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          if (node.textContent?.includes('f84f305c[.]com'))
-            node.parentElement?.scrollIntoView({ block: 'center' });
-        }
-      });
-      const [target] = await textRects(page, ['f84f305c[.]com']);
-      await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
-      let dialog: Awaited<ReturnType<typeof findByRole>>;
-      await expect
-        .poll(async () => (dialog = await findByRole(page, 'dialog', 'MISP matches for f84f305c.com')), {
-          timeout: 10_000,
-        })
-        .toBeTruthy();
-      await expect
-        .poll(async () => findByRole(page, 'link', 'Open event in MISP'), { timeout: 10_000 })
-        .toBeTruthy();
-      const markup = await cardMarkup(page, dialog!.backendNodeId);
+      const dialog = await openCard(page, reportUrl);
+      const markup = await cardMarkup(page, dialog);
       const copy = await browser.context.newPage();
       await copy.emulateMedia({ colorScheme: scheme });
       await copy.setContent(
@@ -153,4 +177,30 @@ describe('accessibility: axe-core finds no serious or critical violations', () =
       await page.close();
     });
   }
+  it('the hover card follows the "Theme" choice over the system setting', async () => {
+    const chooseTheme = async (label: string) => {
+      const options = await browser.openExtensionPage('options.html');
+      await options.getByRole('combobox', { name: 'Theme' }).selectOption({ label });
+      await options.close();
+    };
+    const DARK = 'rgb(28, 32, 38)';
+    const LIGHT = 'rgb(255, 255, 255)';
+    try {
+      for (const [choice, system, expected] of [
+        ['Follow the system', 'dark', DARK],
+        ['Dark', 'light', DARK],
+        ['Light', 'dark', LIGHT],
+        ['Follow the system', 'light', LIGHT],
+      ] as const) {
+        await chooseTheme(choice);
+        const page = await browser.context.newPage();
+        await page.emulateMedia({ colorScheme: system });
+        const dialog = await openCard(page, reportUrl);
+        expect(await cardBackground(page, dialog), `${choice} on a ${system} system`).toBe(expected);
+        await page.close();
+      }
+    } finally {
+      await chooseTheme('Follow the system');
+    }
+  });
 });

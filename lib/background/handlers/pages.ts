@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { loadInstances, loadPreferences } from '../../settings';
+import { getTheme } from '../../theme';
 import { updateBadge } from '../badge';
 import { lookupInstances } from '../lookups';
 import { pageScanDecision } from '../page-config';
@@ -35,11 +36,16 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
     },
     'card/matches': async ({ value }) => {
       const { lookups } = await services;
-      const instances = await lookupInstances();
+      const [instances, theme] = await Promise.all([lookupInstances(), getTheme()]);
       const matches = (await lookups.service.cached([value])).get(value) ?? [];
       return {
         ok: true,
-        data: { value, matches, instances: instances.map(({ id, name, url }) => ({ id, name, url })) },
+        data: {
+          value,
+          matches,
+          instances: instances.map(({ id, name, url }) => ({ id, name, url })),
+          theme,
+        },
       };
     },
     'tab/indicators': async ({ tabId }) => {
