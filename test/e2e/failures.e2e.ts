@@ -223,4 +223,83 @@ describe('failures and hostile MISP data', () => {
     expect(await page.title()).toBe('Hostile data');
     await page.close();
   });
+
+  it('an event whose creator org is named with HTML and script: the hover card and the popup show the name as text', async () => {
+    const orgName = `<img src=x onerror="document.title='pwned'">Evil <b>Org</b><script>document.title='pwned'</script> ${misp.runId}`;
+    const info = `${misp.namePrefix} hostile org`;
+    const value = `${misp.runId}-hostile-org.com`;
+    // A site admin (a sync user) may name the creator org on /events/add; MISP creates that org.
+    const added = await fetch(`${misp.url}/events/add`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', Authorization: misp.apiKey },
+      body: JSON.stringify({
+        Event: {
+          info,
+          distribution: 0,
+          threat_level_id: 2,
+          analysis: 0,
+          Orgc: { name: orgName, uuid: crypto.randomUUID() },
+          Attribute: [{ type: 'domain', value, comment: 'hostile org' }],
+        },
+      }),
+    });
+    expect(added.status).toBe(200);
+    const created = (await added.json()) as { Event: { id: string; Orgc: { id: string; name: string } } };
+    misp.trackEvent(created.Event.id);
+    expect(created.Event.Orgc.name).toBe(orgName);
+
+    // The hover card.
+    pages.setPage(
+      '/hostile-org.html',
+      reportPage('Hostile org', `<p>Staging host ${value.replace('.com', '[.]com')} seen again.</p>`),
+    );
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/hostile-org.html`);
+    await expect.poll(async () => (await readMarks(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const [target] = await textRects(page, [value.replace('.com', '[.]com')]);
+    await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
+    let dialog: Awaited<ReturnType<typeof findByRole>>;
+    await expect
+      .poll(async () => (dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`)), {
+        timeout: 10_000,
+      })
+      .toBeTruthy();
+    await expect.poll(async () => textOf(page, dialog!.backendNodeId)).toContain(orgName);
+    const session = await page.context().newCDPSession(page);
+    const { outerHTML } = (await session.send('DOM.getOuterHTML', {
+      backendNodeId: dialog!.backendNodeId,
+    })) as { outerHTML: string };
+    await session.detach();
+    expect(outerHTML).toContain('&lt;img src=x');
+    expect(outerHTML).not.toMatch(/<img|<b>|<script/);
+    expect(await page.title()).toBe('Hostile org');
+
+    // The popup: "Add to an existing event" names each event's creator org.
+    const popup = await browser.openExtensionPage(
+      `popup.html?tab=${await tabIdOf(browser.worker, `${pages.url}/hostile-org.html`)}`,
+    );
+    await popup.getByText('Add to an existing event').click();
+    await popup.getByRole('searchbox', { name: 'Search events' }).fill('hostile org');
+    const select = popup.getByRole('combobox', { name: 'Existing event' });
+    await expect.poll(() => select.textContent(), { timeout: 10_000 }).toContain(orgName);
+    const option = select.locator('option').filter({ hasText: info });
+    const { date } = await misp.client.getEvent(created.Event.id);
+    expect(await option.textContent()).toBe(`#${created.Event.id} ${info} (${date}, ${orgName})`);
+    expect(await select.locator('img, b, script').count()).toBe(0);
+    expect(await popup.locator('img[src=x], script:not([src])').count()).toBe(0);
+    expect(await popup.title()).not.toBe('pwned');
+    expect(await page.title()).toBe('Hostile org');
+    await popup.close();
+    await page.close();
+    if (misp.kind === 'real') {
+      // The org this test created goes too, once its event is gone (best effort).
+      const post = (path: string) =>
+        fetch(`${misp.url}${path}`, {
+          method: 'POST',
+          headers: { Accept: 'application/json', Authorization: misp.apiKey },
+        }).catch(() => undefined);
+      await post(`/events/delete/${created.Event.id}`);
+      await post(`/admin/organisations/delete/${created.Event.Orgc.id}`);
+    }
+  });
 });

@@ -88,6 +88,29 @@ describe('users and permissions', () => {
     expect(event.Event.Orgc.name).toBe(sim.users.analyst.orgName);
     expect((await call(sim, '/events/publish/2', { key, method: 'POST' })).status).toBe(403);
   });
+
+  it('an Orgc on /events/add creates that creator org for the site admin (sync), and is ignored for others', async () => {
+    sim = await startMispSim({ seed: 'replay' });
+    const orgc = { name: '<b>Evil</b> Org', uuid: '0b5c1f2e-3d4a-4b6c-8d7e-9f0a1b2c3d4e' };
+    type Added = { Event: { orgc_id: string; Orgc: { name: string; uuid: string } } };
+    const byAdmin = (await (
+      await call(sim, '/events/add', { body: { info: 'admin files for a partner', Orgc: orgc } })
+    ).json()) as Added;
+    expect(byAdmin.Event.Orgc).toMatchObject(orgc);
+    // The same org (by uuid) is reused, not created twice.
+    const again = (await (
+      await call(sim, '/events/add', { body: { info: 'again', Orgc: { uuid: orgc.uuid } } })
+    ).json()) as Added;
+    expect(again.Event.orgc_id).toBe(byAdmin.Event.orgc_id);
+    const byAnalyst = (await (
+      await call(sim, '/events/add', {
+        key: sim.users.analyst.apiKey,
+        body: { info: 'analyst tries', Orgc: { name: 'Someone else' } },
+      })
+    ).json()) as Added;
+    expect(byAnalyst.Event.Orgc.name).toBe(sim.users.analyst.orgName);
+    expect([...sim.store.orgs.values()].map((org) => org.name)).not.toContain('Someone else');
+  });
 });
 
 describe('sightings/delete', () => {

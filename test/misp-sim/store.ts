@@ -183,6 +183,25 @@ export class SimStore {
     });
   }
 
+  /** `Orgc: {name, uuid?}` on an add by a sync user: that org, created (non-local) if unknown. */
+  captureOrg(input: unknown): OrgRow | undefined {
+    if (!isRecord(input)) return undefined;
+    const name = asString(input.name)?.trim() ?? '';
+    const uuid = asString(input.uuid)?.trim().toLowerCase() ?? '';
+    if (name === '' && uuid === '') return undefined;
+    for (const org of this.orgs.values()) if (uuid !== '' && org.uuid === uuid) return org;
+    if (name === '') return undefined;
+    for (const org of this.orgs.values()) if (org.name === name) return org;
+    return this.addOrg({
+      name,
+      uuid: UUID_RE.test(uuid) ? uuid : randomUUID(),
+      local: false,
+      description: '',
+      type: '',
+      dateCreated: new Date(this.now() * 1000).toISOString().slice(0, 19).replace('T', ' '),
+    });
+  }
+
   addRole(role: RoleRow): RoleRow {
     this.roles.set(role.id, role);
     return role;
@@ -485,9 +504,12 @@ export class SimStore {
     const role = this.roleOf(user);
     const now = this.now();
     const wantsPublish = asFlag(data.published, false) && role.perm_publish;
+    // The creator org is the key owner's, except that a sync user (the site admin role has perm_sync)
+    // may name another in `Orgc`, which is found by uuid or name, or created (API-NOTES: /events/add).
+    const orgc = role.perm_sync ? this.captureOrg(data.Orgc) : undefined;
     const event = this.insertEvent({
       uuid: uuidText || randomUUID(),
-      orgcId: user.orgId,
+      orgcId: orgc?.id ?? user.orgId,
       orgId: user.orgId,
       date: dateText || this.today(),
       threatLevelId: threatLevel ?? INSTANCE_DEFAULTS.threatLevel,
