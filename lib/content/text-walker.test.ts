@@ -27,6 +27,11 @@ describe('walkTextChunks', () => {
     ]);
   });
 
+  it('reads indentation between elements as a line break, and keeps a plain space as text', async () => {
+    document.body.innerHTML = '<span>a.com</span>\n    <span>b.com</span> <span>c.com</span>';
+    expect(shape(await walkTextChunks(document.body))).toEqual(['|a.com', '|b.com', ' ', 'c.com']);
+  });
+
   it('skips code, form fields, hidden and editable subtrees, and our own host', async () => {
     document.body.innerHTML =
       '<p>seen.com</p><script>s.com</script><style>.a{}</style><textarea>t.com</textarea>' +

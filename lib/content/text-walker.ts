@@ -175,6 +175,12 @@ export async function walkTextChunks(root: Node, options: WalkOptions = {}): Pro
   const addText = (node: Text) => {
     const text = node.data;
     if (text.length === 0) return;
+    // Markup's indentation between elements: it separates words as a line break does, and needs no
+    // chunk of its own (on real pages these are a good share of all text nodes).
+    if (text.length < 256 && text.trim().length === 0 && text.includes('\n')) {
+      pendingBreak = true;
+      return;
+    }
     // A long run of inline text (100,000 spans in one paragraph) gets a break at whitespace too, so
     // the scanner's slices stay small; no indicator contains whitespace, so none is cut.
     if (pendingBreak) sinceBreak = 0;
@@ -194,10 +200,11 @@ export async function walkTextChunks(root: Node, options: WalkOptions = {}): Pro
     }
   };
   // Enters an element: its shadow tree first (pushed last, so visited first), then its light children.
-  const enter = (element: Element | DocumentFragment | Document, endsBlock: boolean) => {
-    if (element.firstChild) stack.push({ next: element.firstChild, endsBlock });
-    const shadow = 'shadowRoot' in element ? element.shadowRoot : null;
+  const enter = (element: Element, endsBlock: boolean) => {
+    const first = element.firstChild;
+    if (first) stack.push({ next: first, endsBlock });
     // An open shadow root (closed ones are null here): its text is what the page shows.
+    const shadow = element.shadowRoot;
     if (shadow) {
       pendingBreak = true;
       stack.push({ next: shadow.firstChild, endsBlock: true });
@@ -207,7 +214,7 @@ export async function walkTextChunks(root: Node, options: WalkOptions = {}): Pro
   if (root.nodeType === TEXT_NODE) addText(root as Text);
   else if (root.nodeType === ELEMENT_NODE) {
     if (!isSkippedElement(root as Element, ownHost)) enter(root as Element, false);
-  } else if (root.nodeType === 9 || root.nodeType === 11) enter(root as Document | DocumentFragment, false);
+  } else if (root.firstChild) stack.push({ next: root.firstChild, endsBlock: false });
 
   let sliceStarted = performance.now();
   let steps = 0;
