@@ -83,10 +83,24 @@ const InstanceInputSchema = z.object({
 });
 export type InstanceInput = z.infer<typeof InstanceInputSchema>;
 
-const MAX_VALUE_LENGTH = 2048;
+export const MAX_VALUE_LENGTH = 2048;
 const MAX_PAGE_INDICATORS = 20_000;
 
 /** One distinct indicator found on a page (or pasted text). */
+/** Text one `page/extract` request may carry (the content script sends about 512 KB at a time). */
+export const MAX_EXTRACT_CHARS = 8 * 1024 * 1024;
+const MAX_EXTRACT_TEXTS = 10_000;
+
+/** One indicator found in an extracted text: kind, value, original characters, start, end (exclusive). */
+export const ExtractedOccurrenceSchema = z.tuple([
+  z.enum(INDICATOR_KINDS),
+  z.string().min(1).max(MAX_VALUE_LENGTH),
+  z.string().max(MAX_VALUE_LENGTH * 4),
+  z.number().int().nonnegative(),
+  z.number().int().nonnegative(),
+]);
+export type ExtractedOccurrence = z.infer<typeof ExtractedOccurrenceSchema>;
+
 export const PageIndicatorSchema = z.object({
   type: z.enum(INDICATOR_KINDS),
   value: z.string().min(1).max(MAX_VALUE_LENGTH),
@@ -172,6 +186,19 @@ export const protocol = {
     response: Result(
       z.object({ mode: z.enum(HIGHLIGHT_MODES), scan: z.boolean(), reason: z.string().optional() }),
     ),
+  },
+  /** The content script sends its frame's text (joined slices) and gets the indicators in each back. */
+  'page/extract': {
+    from: 'content',
+    request: z.object({
+      texts: z
+        .array(z.string())
+        .max(MAX_EXTRACT_TEXTS)
+        .refine((texts) => texts.reduce((sum, text) => sum + text.length, 0) <= MAX_EXTRACT_CHARS, {
+          message: `At most ${MAX_EXTRACT_CHARS} characters a request`,
+        }),
+    }),
+    response: Result(z.object({ occurrences: z.array(z.array(ExtractedOccurrenceSchema)) })),
   },
   /** The content script reports the indicators of its frame and gets their status back. */
   'page/indicators': {

@@ -9,9 +9,8 @@ import {
   type HoverCardProps,
   historyKey,
 } from '../../components/card/HoverCard';
-import { scanText } from '../indicators/scanner';
 import type { Match } from '../lookup/matches';
-import { ContentCommandSchema, type ValueStatus } from '../messages';
+import { ContentCommandSchema, type ExtractedOccurrence, type ValueStatus } from '../messages';
 import { sendToBackground } from '../runtime';
 import type { Preferences } from '../settings';
 import { CARD_UNDO_MS, SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
@@ -19,6 +18,18 @@ import { createOverlay, type MarkKind, type Overlay } from './overlay';
 import { occurrenceRange, pruneDetached, type ScanResult, scanRoots } from './page-scan';
 
 const MUTATION_DEBOUNCE_MS = 400;
+
+/**
+ * Extraction runs in the background, off the page's main thread. Asked twice at most: a background
+ * the browser stopped mid-request answers the second time.
+ */
+async function extractInBackground(texts: string[]): Promise<ExtractedOccurrence[][]> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const answer = await sendToBackground('page/extract', { texts });
+    if (answer.ok) return answer.data.occurrences;
+  }
+  return [];
+}
 const HOVER_DELAY_MS = 250;
 const CARD_CLOSE_DELAY_MS = 300;
 
@@ -99,6 +110,7 @@ class PageSession {
       this.observeMutations();
     }
     this.result = await scanRoots([document.body ?? document.documentElement], {
+      extract: extractInBackground,
       ownHost: this.overlay.host,
       signal: this.ctx.signal,
     });
@@ -160,7 +172,12 @@ class PageSession {
     );
     pruneDetached(this.result);
     const before = new Set(this.result.indicators.keys());
-    await scanRoots(outermost, { ownHost: this.overlay?.host, signal: this.ctx.signal, into: this.result });
+    await scanRoots(outermost, {
+      extract: extractInBackground,
+      ownHost: this.overlay?.host,
+      signal: this.ctx.signal,
+      into: this.result,
+    });
     const changed =
       this.result.indicators.size !== before.size ||
       [...this.result.indicators.keys()].some((value) => !before.has(value));
@@ -492,16 +509,17 @@ class PageSession {
   /** "Look up in MISP" on a selection: the first indicator in it, in a card. */
   async lookUpText(text: string): Promise<void> {
     this.overlay ??= this.createOverlay();
-    const first = scanText(text)[0];
+    const [found] = await extractInBackground([text]);
+    const first = found?.[0];
     if (!first) {
       this.cardValue = text.trim().slice(0, 80) || 'selection';
       await this.openCardWithState({ kind: 'error', message: 'No indicator in the selection.' });
       return;
     }
     await sendToBackground('lookup/values', {
-      indicators: [{ type: first.type, value: first.value, original: first.original, count: 1 }],
+      indicators: [{ type: first[0], value: first[1], original: first[2], count: 1 }],
     });
-    await this.openCard(first.value, undefined, true);
+    await this.openCard(first[1], undefined, true);
   }
 
   private async openCardWithState(state: HoverCardProps['state']): Promise<void> {

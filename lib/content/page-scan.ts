@@ -1,6 +1,6 @@
-import type { ChunkOccurrence } from '../indicators/model';
-import { planChunkSlices, scanChunkRange } from '../indicators/scanner';
-import type { PageIndicator } from '../messages';
+import { type JoinedChunks, joinChunkRange, locateSpan, planChunkSlices } from '../indicators/chunk-text';
+import type { IndicatorKind } from '../indicators/model';
+import type { ExtractedOccurrence, PageIndicator } from '../messages';
 import { type DomTextChunk, walkTextChunks } from './text-walker';
 
 /**
@@ -42,7 +42,7 @@ export function yieldToPage(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** The scanner's cost grows faster than linearly with the text: small slices keep each task short. */
+/** The scanner's cost grows faster than linearly with the text: it reads the page in slices of this size. */
 const SLICE_CHARS = 8 * 1024;
 const SLICE_BUDGET_MS = 8;
 /** Distinct indicators per page we track (the background takes at most 20,000 per report). */
@@ -51,31 +51,56 @@ export const MAX_PAGE_INDICATORS = 10_000;
 export const MAX_OCCURRENCES_PER_VALUE = 200;
 export const MAX_PAGE_OCCURRENCES = 20_000;
 
+/**
+ * Finds the indicators in a batch of joined texts: one list per text of [kind, value, original,
+ * start, end], offsets in that text. The content script asks the background for this (see
+ * `page/extract`), so the scanner's regexes and validation run off the page's main thread.
+ */
+export type ExtractTexts = (texts: string[]) => Promise<ExtractedOccurrence[][]>;
+
+/** Text sent for extraction in one message (a bigger page goes in several). */
+const EXTRACT_BATCH_CHARS = 512 * 1024;
+
 function toOccurrence(
   chunks: readonly DomTextChunk[],
-  occurrence: ChunkOccurrence,
+  joined: JoinedChunks,
+  value: string,
+  start: number,
+  end: number,
 ): PageOccurrence | undefined {
-  const start = chunks[occurrence.start.chunk];
-  const end = chunks[occurrence.end.chunk];
-  if (!start || !end) return undefined;
+  const span = locateSpan(joined, start, end);
+  const first = chunks[span.start.chunk];
+  const last = chunks[span.end.chunk];
+  if (!first || !last) return undefined;
   return {
-    value: occurrence.value,
-    startNode: start.node,
-    startOffset: start.nodeOffset + occurrence.start.offset,
-    endNode: end.node,
-    endOffset: end.nodeOffset + occurrence.end.offset,
+    value,
+    startNode: first.node,
+    startOffset: first.nodeOffset + span.start.offset,
+    endNode: last.node,
+    endOffset: last.nodeOffset + span.end.offset,
   };
 }
 
 /**
- * Scans the text under `roots` for indicators, in slices that leave the page responsive: the walk
- * and the scan yield to the page whenever a slice has used its time budget.
+ * Finds the indicators in the text under `roots`. The walk runs here in slices that leave the page
+ * responsive; extraction runs in the background (`extract`), a batch of joined slices at a time, and
+ * what it finds is mapped back to text nodes here, again yielding whenever a slice used its budget.
  */
 export async function scanRoots(
   roots: readonly Node[],
-  options: { ownHost?: Element | null; signal?: AbortSignal; into?: ScanResult } = {},
+  options: { extract: ExtractTexts; ownHost?: Element | null; signal?: AbortSignal; into?: ScanResult },
 ): Promise<ScanResult> {
   const result: ScanResult = options.into ?? { indicators: new Map(), occurrences: [] };
+  const add = (kind: IndicatorKind, value: string, original: string): PageIndicator | undefined => {
+    let indicator = result.indicators.get(value);
+    if (indicator) indicator.count++;
+    else {
+      if (result.indicators.size >= MAX_PAGE_INDICATORS) return undefined;
+      indicator = { type: kind, value, original, count: 1 };
+      result.indicators.set(value, indicator);
+    }
+    return indicator;
+  };
   for (const root of roots) {
     if (options.signal?.aborted) break;
     const chunks = await walkTextChunks(root, {
@@ -84,31 +109,45 @@ export async function scanRoots(
       budgetMs: SLICE_BUDGET_MS,
       yieldToPage,
     });
-    let sliceStarted = performance.now();
+    // Join the slices and send them in batches; every batch is on its way before the first answer is read.
+    const batches: Array<{ joined: JoinedChunks[]; answer: Promise<ExtractedOccurrence[][]> }> = [];
+    let batch: JoinedChunks[] = [];
+    let batchChars = 0;
+    const send = () => {
+      if (batch.length === 0) return;
+      const joined = batch;
+      batches.push({ joined, answer: options.extract(joined.map((slice) => slice.text)) });
+      batch = [];
+      batchChars = 0;
+    };
     for (const slice of planChunkSlices(chunks, SLICE_CHARS)) {
+      const joined = joinChunkRange(chunks, slice.from, slice.to);
+      batch.push(joined);
+      batchChars += joined.text.length;
+      if (batchChars >= EXTRACT_BATCH_CHARS) send();
+    }
+    send();
+    let sliceStarted = performance.now();
+    for (const { joined, answer } of batches) {
+      const found = await answer.catch(() => [] as ExtractedOccurrence[][]);
       if (options.signal?.aborted) break;
-      for (const occurrence of scanChunkRange(chunks, slice.from, slice.to)) {
-        let indicator = result.indicators.get(occurrence.value);
-        if (indicator) indicator.count++;
-        else {
-          if (result.indicators.size >= MAX_PAGE_INDICATORS) continue;
-          indicator = {
-            type: occurrence.type,
-            value: occurrence.value,
-            original: occurrence.original,
-            count: 1,
-          };
-          result.indicators.set(occurrence.value, indicator);
+      for (const [index, slice] of joined.entries()) {
+        for (const [kind, value, original, start, end] of found[index] ?? []) {
+          const indicator = add(kind, value, original);
+          // The count stays true; only the ranges (what marks are drawn from) are capped.
+          if (
+            !indicator ||
+            indicator.count > MAX_OCCURRENCES_PER_VALUE ||
+            result.occurrences.length >= MAX_PAGE_OCCURRENCES
+          )
+            continue;
+          const located = toOccurrence(chunks, slice, value, start, end);
+          if (located) result.occurrences.push(located);
         }
-        // The count stays true; only the ranges (what marks are drawn from) are capped.
-        if (indicator.count > MAX_OCCURRENCES_PER_VALUE || result.occurrences.length >= MAX_PAGE_OCCURRENCES)
-          continue;
-        const located = toOccurrence(chunks, occurrence);
-        if (located) result.occurrences.push(located);
-      }
-      if (performance.now() - sliceStarted > SLICE_BUDGET_MS) {
-        await yieldToPage();
-        sliceStarted = performance.now();
+        if (performance.now() - sliceStarted > SLICE_BUDGET_MS) {
+          await yieldToPage();
+          sliceStarted = performance.now();
+        }
       }
     }
   }

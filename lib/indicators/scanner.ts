@@ -4,6 +4,7 @@
  * start is anchored by a one-character look-behind, so a failed attempt never rescans a word).
  */
 
+import { joinChunkRange, locateSpan } from './chunk-text';
 import { btc } from './kinds/btc';
 import { cidr } from './kinds/cidr';
 import { cve } from './kinds/cve';
@@ -309,49 +310,22 @@ export function scanText(text: string): Occurrence[] {
 }
 
 /**
- * Scans `chunks[from, to)` as one text: inline neighbours are joined as they are (so
- * `<code>evil</code>[.]com` is found), a block break becomes a newline (so blocks never glue).
- * Positions are chunk indexes into the full list.
+ * Scans `chunks[from, to)` as one text (see joinChunkRange). Positions are chunk indexes into the
+ * full list.
  */
 export function scanChunkRange(
   chunks: readonly TextChunk[],
   from = 0,
   to = chunks.length,
 ): ChunkOccurrence[] {
-  const parts: string[] = [];
-  const starts: number[] = [];
-  let length = 0;
-  for (let i = from; i < to; i++) {
-    const chunk = chunks[i]!;
-    if (i > from && chunk.blockBreakBefore) {
-      parts.push('\n');
-      length += 1;
-    }
-    starts.push(length);
-    parts.push(chunk.text);
-    length += chunk.text.length;
-  }
-  const locate = (offset: number): { chunk: number; offset: number } => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { chunk: from + lo, offset: offset - starts[lo]! };
-  };
-  return scanText(parts.join('')).map((o) => {
-    const last = locate(o.end - 1);
-    return {
-      type: o.type,
-      value: o.value,
-      original: o.original,
-      defanged: o.defanged,
-      start: locate(o.start),
-      end: { chunk: last.chunk, offset: last.offset + 1 },
-    };
-  });
+  const joined = joinChunkRange(chunks, from, to);
+  return scanText(joined.text).map((o) => ({
+    type: o.type,
+    value: o.value,
+    original: o.original,
+    defanged: o.defanged,
+    ...locateSpan(joined, o.start, o.end),
+  }));
 }
 
 /** All occurrences in a chunk list. */
@@ -359,27 +333,4 @@ export function scanChunks(chunks: readonly TextChunk[]): ChunkOccurrence[] {
   return scanChunkRange(chunks, 0, chunks.length);
 }
 
-/**
- * Cuts a chunk list into `[from, to)` slices of roughly `targetChars` for scanning between yields.
- * Slices end only at block breaks, which no indicator crosses, so scanning slice by slice finds
- * exactly what one scan would. A single block longer than the target stays whole.
- */
-export function planChunkSlices(
-  chunks: readonly TextChunk[],
-  targetChars: number,
-): Array<{ from: number; to: number }> {
-  const slices: Array<{ from: number; to: number }> = [];
-  let from = 0;
-  let size = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    const chunk = chunks[i]!;
-    if (i > from && chunk.blockBreakBefore && size >= targetChars) {
-      slices.push({ from, to: i });
-      from = i;
-      size = 0;
-    }
-    size += chunk.text.length;
-  }
-  if (from < chunks.length) slices.push({ from, to: chunks.length });
-  return slices;
-}
+export { planChunkSlices } from './chunk-text';

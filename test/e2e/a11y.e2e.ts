@@ -63,12 +63,26 @@ async function openCard(page: Page, reportUrl: string): Promise<number> {
     }
   });
   const [target] = await textRects(page, ['f84f305c[.]com']);
-  await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
+  const x = target!.box.x + 3;
+  const y = target!.box.y + target!.box.height / 2;
+  await page.mouse.move(x, y);
   let dialog: Awaited<ReturnType<typeof findByRole>>;
+  let nudge = 0;
+  let movedAt = Date.now();
   await expect
-    .poll(async () => (dialog = await findByRole(page, 'dialog', 'MISP matches for f84f305c.com')), {
-      timeout: 10_000,
-    })
+    .poll(
+      async () => {
+        dialog = await findByRole(page, 'dialog', 'MISP matches for f84f305c.com');
+        // The marks may still have been moving into place after the scroll: point again, as a reader
+        // would, after a pause longer than the hover delay (every move restarts it).
+        if (!dialog && Date.now() - movedAt > 1000) {
+          await page.mouse.move(x + (++nudge % 2), y);
+          movedAt = Date.now();
+        }
+        return dialog;
+      },
+      { timeout: 10_000 },
+    )
     .toBeTruthy();
   await expect
     .poll(async () => findByRole(page, 'link', 'Open event in MISP'), { timeout: 10_000 })

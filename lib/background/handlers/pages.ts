@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { extractTexts } from '../../indicators/extract-texts';
 import { loadInstances, loadPreferences } from '../../settings';
 import { getTheme } from '../../theme';
 import { updateBadge } from '../badge';
@@ -14,6 +15,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
       return { ok: true, data: pageScanDecision(url, preferences, instances) };
     },
+    'page/extract': async ({ texts }) => ({ ok: true, data: { occurrences: extractTexts(texts) } }),
     'page/indicators': async ({ url, title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
       const { lookups, tabs } = await services;
