@@ -91,15 +91,35 @@ const MAX_PAGE_INDICATORS = 20_000;
 export const MAX_EXTRACT_CHARS = 8 * 1024 * 1024;
 const MAX_EXTRACT_TEXTS = 10_000;
 
-/** One indicator found in an extracted text: kind, value, original characters, start, end (exclusive). */
-export const ExtractedOccurrenceSchema = z.tuple([
-  z.enum(INDICATOR_KINDS),
-  z.string().min(1).max(MAX_VALUE_LENGTH),
-  z.string().max(MAX_VALUE_LENGTH * 4),
-  z.number().int().nonnegative(),
-  z.number().int().nonnegative(),
-]);
-export type ExtractedOccurrence = z.infer<typeof ExtractedOccurrenceSchema>;
+/**
+ * What extraction found in a batch of texts, laid out for a cheap check and a small message (the
+ * content script reads it on the page's main thread): each distinct indicator once, in parallel
+ * lists, and every occurrence as four numbers in `hits`: text index, indicator index, start, end
+ * (exclusive; offsets in that text).
+ */
+export const ExtractionSchema = z
+  .object({
+    kinds: z.array(z.enum(INDICATOR_KINDS)),
+    values: z.array(z.string().min(1).max(MAX_VALUE_LENGTH)),
+    /** The characters as the page shows them; empty when they are the value itself. */
+    originals: z.array(z.string().max(MAX_VALUE_LENGTH * 4)),
+    // Tens of thousands of numbers: checked in one loop rather than one schema call each.
+    hits: z.custom<number[]>(
+      (hits) =>
+        Array.isArray(hits) &&
+        hits.length % 4 === 0 &&
+        hits.every((n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0),
+      { message: 'hits must be whole numbers, four per occurrence' },
+    ),
+  })
+  .refine(
+    ({ kinds, values, originals, hits }) =>
+      kinds.length === values.length &&
+      originals.length === values.length &&
+      hits.every((n, i) => i % 4 !== 1 || n < values.length),
+    { message: 'Inconsistent extraction answer' },
+  );
+export type Extraction = z.infer<typeof ExtractionSchema>;
 
 export const PageIndicatorSchema = z.object({
   type: z.enum(INDICATOR_KINDS),
@@ -198,7 +218,7 @@ export const protocol = {
           message: `At most ${MAX_EXTRACT_CHARS} characters a request`,
         }),
     }),
-    response: Result(z.object({ occurrences: z.array(z.array(ExtractedOccurrenceSchema)) })),
+    response: Result(ExtractionSchema),
   },
   /** The content script reports the indicators of its frame and gets their status back. */
   'page/indicators': {
@@ -208,7 +228,11 @@ export const protocol = {
       title: z.string().max(2_000),
       indicators: z.array(PageIndicatorSchema).max(MAX_PAGE_INDICATORS),
     }),
-    response: Result(z.object({ statuses: z.record(z.string(), ValueStatusSchema) })),
+    // Most of a page's values are new to MISP: those come as a plain list (cheap to check on the page's
+    // main thread), every other status in `statuses`.
+    response: Result(
+      z.object({ statuses: z.record(z.string(), ValueStatusSchema), newValues: z.array(z.string()) }),
+    ),
   },
   /** Statuses for values outside a page report (a selection, pasted text). */
   'lookup/values': {

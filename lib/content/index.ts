@@ -10,7 +10,7 @@ import {
   historyKey,
 } from '../../components/card/HoverCard';
 import type { Match } from '../lookup/matches';
-import { ContentCommandSchema, type ExtractedOccurrence, type ValueStatus } from '../messages';
+import { ContentCommandSchema, type Extraction, type ValueStatus } from '../messages';
 import { sendToBackground } from '../runtime';
 import type { Preferences } from '../settings';
 import { CARD_UNDO_MS, SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
@@ -23,12 +23,12 @@ const MUTATION_DEBOUNCE_MS = 400;
  * Extraction runs in the background, off the page's main thread. Asked twice at most: a background
  * the browser stopped mid-request answers the second time.
  */
-async function extractInBackground(texts: string[]): Promise<ExtractedOccurrence[][]> {
+async function extractInBackground(texts: string[]): Promise<Extraction | undefined> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const answer = await sendToBackground('page/extract', { texts });
-    if (answer.ok) return answer.data.occurrences;
+    if (answer.ok) return answer.data;
   }
-  return [];
+  return undefined;
 }
 const HOVER_DELAY_MS = 250;
 const CARD_CLOSE_DELAY_MS = 300;
@@ -192,7 +192,12 @@ class PageSession {
       indicators: [...this.result.indicators.values()],
     });
     if (this.ctx.isInvalid) return;
-    if (answer.ok) this.statuses = answer.data.statuses;
+    if (answer.ok) {
+      const { statuses, newValues } = answer.data;
+      const isNew: ValueStatus = { status: 'new' };
+      for (const value of newValues) statuses[value] = isNew;
+      this.statuses = statuses;
+    }
     this.drawMarks();
   }
 
@@ -509,17 +514,19 @@ class PageSession {
   /** "Look up in MISP" on a selection: the first indicator in it, in a card. */
   async lookUpText(text: string): Promise<void> {
     this.overlay ??= this.createOverlay();
-    const [found] = await extractInBackground([text]);
-    const first = found?.[0];
+    const found = await extractInBackground([text]);
+    const index = found?.hits[1];
+    const first =
+      found && index !== undefined ? { type: found.kinds[index]!, value: found.values[index]! } : undefined;
     if (!first) {
       this.cardValue = text.trim().slice(0, 80) || 'selection';
       await this.openCardWithState({ kind: 'error', message: 'No indicator in the selection.' });
       return;
     }
     await sendToBackground('lookup/values', {
-      indicators: [{ type: first[0], value: first[1], original: first[2], count: 1 }],
+      indicators: [{ type: first.type, value: first.value, original: first.value, count: 1 }],
     });
-    await this.openCard(first[1], undefined, true);
+    await this.openCard(first.value, undefined, true);
   }
 
   private async openCardWithState(state: HoverCardProps['state']): Promise<void> {

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { extractTexts } from '../indicators/extract-texts';
+import { ExtractionSchema } from '../messages';
 import {
   type ExtractTexts,
   MAX_OCCURRENCES_PER_VALUE,
@@ -82,10 +83,30 @@ describe('scanRoots', () => {
 });
 
 describe('extractTexts', () => {
-  it('answers per text with offsets into it, and leaves out values too long for a report', async () => {
+  it('lists each value once with its first original, every occurrence as text, index, start, end', () => {
     const long = `https://evil.example.com/${'a'.repeat(3000)}`;
-    const [first, second] = extractTexts(['see evil[.]com', `x ${long} and 1.2.3.4`]);
-    expect(first).toEqual([['domain', 'evil.com', 'evil[.]com', 4, 14]]);
-    expect(second).toEqual([['ipv4', '1.2.3.4', '1.2.3.4', long.length + 7, long.length + 14]]);
+    const extraction = extractTexts(['see evil[.]com and evil.com', `x ${long} and 1.2.3.4`]);
+    expect(ExtractionSchema.safeParse(extraction).success).toBe(true);
+    expect(extraction).toEqual({
+      kinds: ['domain', 'ipv4'],
+      values: ['evil.com', '1.2.3.4'],
+      originals: ['evil[.]com', ''],
+      // The over-long URL is left out.
+      hits: [0, 0, 4, 14, 0, 0, 19, 27, 1, 1, long.length + 7, long.length + 14],
+    });
+  });
+
+  it('the answer schema refuses hits that do not fit the lists', () => {
+    const base = { kinds: ['domain'], values: ['evil.com'], originals: [''] };
+    expect(ExtractionSchema.safeParse({ ...base, hits: [0, 0, 1, 5] }).success).toBe(true);
+    for (const hits of [
+      [0, 1, 1, 5],
+      [0, 0, 1],
+      [0, 0, -1, 5],
+      [0, 0, 1.5, 5],
+    ]) {
+      expect(ExtractionSchema.safeParse({ ...base, hits }).success, JSON.stringify(hits)).toBe(false);
+    }
+    expect(ExtractionSchema.safeParse({ ...base, kinds: [], hits: [] }).success).toBe(false);
   });
 });

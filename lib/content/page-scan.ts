@@ -1,6 +1,6 @@
 import { type JoinedChunks, joinChunkRange, locateSpan, planChunkSlices } from '../indicators/chunk-text';
 import type { IndicatorKind } from '../indicators/model';
-import type { ExtractedOccurrence, PageIndicator } from '../messages';
+import type { Extraction, PageIndicator } from '../messages';
 import { type DomTextChunk, walkTextChunks } from './text-walker';
 
 /**
@@ -52,11 +52,11 @@ export const MAX_OCCURRENCES_PER_VALUE = 200;
 export const MAX_PAGE_OCCURRENCES = 20_000;
 
 /**
- * Finds the indicators in a batch of joined texts: one list per text of [kind, value, original,
- * start, end], offsets in that text. The content script asks the background for this (see
- * `page/extract`), so the scanner's regexes and validation run off the page's main thread.
+ * Finds the indicators in a batch of joined texts (see ExtractionSchema). The content script asks the
+ * background for this (`page/extract`), so the scanner's regexes and validation run off the page's
+ * main thread.
  */
-export type ExtractTexts = (texts: string[]) => Promise<ExtractedOccurrence[][]>;
+export type ExtractTexts = (texts: string[]) => Promise<Extraction | undefined>;
 
 /** Text sent for extraction in one message (a bigger page goes in several). */
 const EXTRACT_BATCH_CHARS = 512 * 1024;
@@ -110,7 +110,7 @@ export async function scanRoots(
       yieldToPage,
     });
     // Join the slices and send them in batches; every batch is on its way before the first answer is read.
-    const batches: Array<{ joined: JoinedChunks[]; answer: Promise<ExtractedOccurrence[][]> }> = [];
+    const batches: Array<{ joined: JoinedChunks[]; answer: Promise<Extraction | undefined> }> = [];
     let batch: JoinedChunks[] = [];
     let batchChars = 0;
     const send = () => {
@@ -129,22 +129,26 @@ export async function scanRoots(
     send();
     let sliceStarted = performance.now();
     for (const { joined, answer } of batches) {
-      const found = await answer.catch(() => [] as ExtractedOccurrence[][]);
+      const found = await answer.catch(() => undefined);
       if (options.signal?.aborted) break;
-      for (const [index, slice] of joined.entries()) {
-        for (const [kind, value, original, start, end] of found[index] ?? []) {
-          const indicator = add(kind, value, original);
-          // The count stays true; only the ranges (what marks are drawn from) are capped.
-          if (
-            !indicator ||
-            indicator.count > MAX_OCCURRENCES_PER_VALUE ||
-            result.occurrences.length >= MAX_PAGE_OCCURRENCES
-          )
-            continue;
-          const located = toOccurrence(chunks, slice, value, start, end);
-          if (located) result.occurrences.push(located);
-        }
-        if (performance.now() - sliceStarted > SLICE_BUDGET_MS) {
+      if (!found) continue;
+      const { kinds, values, originals, hits } = found;
+      for (let h = 0; h < hits.length; h += 4) {
+        const slice = joined[hits[h]!];
+        const index = hits[h + 1]!;
+        const value = values[index]!;
+        const indicator = add(kinds[index]!, value, originals[index] || value);
+        // The count stays true; only the ranges (what marks are drawn from) are capped.
+        if (
+          !slice ||
+          !indicator ||
+          indicator.count > MAX_OCCURRENCES_PER_VALUE ||
+          result.occurrences.length >= MAX_PAGE_OCCURRENCES
+        )
+          continue;
+        const located = toOccurrence(chunks, slice, value, hits[h + 2]!, hits[h + 3]!);
+        if (located) result.occurrences.push(located);
+        if ((h & 1023) === 0 && performance.now() - sliceStarted > SLICE_BUDGET_MS) {
           await yieldToPage();
           sliceStarted = performance.now();
         }

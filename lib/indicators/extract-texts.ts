@@ -1,19 +1,29 @@
-import { type ExtractedOccurrence, MAX_VALUE_LENGTH } from '../messages';
+import { type Extraction, MAX_VALUE_LENGTH } from '../messages';
 import { scanText } from './scanner';
 
 /**
- * The indicators in each of a content script's texts, as `page/extract` answers them. Values longer
- * than a report may carry (a 5,000-character URL) are left out here, so one of them cannot make the
- * whole page's report invalid.
+ * The indicators in a content script's texts, as `page/extract` answers them (see ExtractionSchema).
+ * A value keeps the original characters of its first occurrence. Values longer than a report may
+ * carry (a 5,000-character URL) are left out here, so one of them cannot make the whole page's report
+ * invalid.
  */
-export function extractTexts(texts: readonly string[]): ExtractedOccurrence[][] {
-  return texts.map((text) => {
-    const found: ExtractedOccurrence[] = [];
+export function extractTexts(texts: readonly string[]): Extraction {
+  const extraction: Extraction = { kinds: [], values: [], originals: [], hits: [] };
+  const indexOf = new Map<string, number>();
+  texts.forEach((text, textIndex) => {
     for (const occurrence of scanText(text)) {
-      if (occurrence.value.length > MAX_VALUE_LENGTH || occurrence.original.length > MAX_VALUE_LENGTH * 4)
-        continue;
-      found.push([occurrence.type, occurrence.value, occurrence.original, occurrence.start, occurrence.end]);
+      const { value, original } = occurrence;
+      if (value.length > MAX_VALUE_LENGTH || original.length > MAX_VALUE_LENGTH * 4) continue;
+      let index = indexOf.get(value);
+      if (index === undefined) {
+        index = extraction.values.length;
+        indexOf.set(value, index);
+        extraction.kinds.push(occurrence.type);
+        extraction.values.push(value);
+        extraction.originals.push(original === value ? '' : original);
+      }
+      extraction.hits.push(textIndex, index, occurrence.start, occurrence.end);
     }
-    return found;
   });
+  return extraction;
 }

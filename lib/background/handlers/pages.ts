@@ -15,7 +15,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
       return { ok: true, data: pageScanDecision(url, preferences, instances) };
     },
-    'page/extract': async ({ texts }) => ({ ok: true, data: { occurrences: extractTexts(texts) } }),
+    'page/extract': async ({ texts }) => ({ ok: true, data: extractTexts(texts) }),
     'page/indicators': async ({ url, title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
       const { lookups, tabs } = await services;
@@ -30,7 +30,13 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
         updatedAt: Date.now(),
       });
       await updateBadge(tabId, await tabs.badge(tabId));
-      return { ok: true, data: { statuses } };
+      const others: typeof statuses = {};
+      const newValues: string[] = [];
+      for (const [value, status] of Object.entries(statuses)) {
+        if (status.status === 'new' && Object.keys(status).length === 1) newValues.push(value);
+        else others[value] = status;
+      }
+      return { ok: true, data: { statuses: others, newValues } };
     },
     'lookup/values': async ({ indicators }, sender) => {
       const { lookups } = await services;
