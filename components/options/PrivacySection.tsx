@@ -37,6 +37,9 @@ export function PrivacySection() {
           MISP, watched-tag alerts.
         </li>
         <li>Session storage, cleared when the browser closes: what was found on each open tab.</li>
+        <li>
+          A scanned page's text is read inside the browser, by Sightline's background, which keeps none of it.
+        </li>
       </ul>
       <h3>How to wipe it</h3>
       <p>
