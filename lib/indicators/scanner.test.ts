@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IndicatorKind, TextChunk } from './model';
 import {
@@ -296,6 +298,14 @@ describe('candidateStretches: where the candidate regex is run', () => {
     }
   });
 
+  it('gives up on an indicator list and lets the regex read all of it', () => {
+    const list = Array.from({ length: 400 }, (_, i) => `10.0.${i % 250}.1 evil${i}.com`).join('\n');
+    expect(candidateStretches(list)).toEqual([0, list.length]);
+    const prose = `${'an ordinary sentence of words '.repeat(400)} see evil.com`;
+    expect(candidateStretches(prose)).toHaveLength(2);
+    expect(candidateStretches(prose)[0]).toBeGreaterThan(10_000);
+  });
+
   it('covers every match of the candidate regex, on random text and on every corpus report', () => {
     let seed = 7;
     const random = () => {
@@ -303,7 +313,10 @@ describe('candidateStretches: where the candidate regex is run', () => {
       return seed / 0x7fffffff;
     };
     const alphabet = 'abcdefABCDEF0123456789.:@-/_[]()cvexhtp \n\t\u00a0%+#?=&;,\'"<>';
-    const texts: string[] = [];
+    const corpus = join(import.meta.dirname, '../../test/fixtures/corpus/avast');
+    const texts: string[] = readdirSync(corpus, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((unit) => readFileSync(join(corpus, unit.name, 'README.md'), 'utf8'));
     for (let k = 0; k < 2000; k++) {
       let text = '';
       const length = Math.floor(random() * 200);
@@ -318,7 +331,7 @@ describe('candidateStretches: where the candidate regex is run', () => {
         expect(covered(stretches, match), JSON.stringify([text, match])).toBe(true);
       }
     }
-    // The random texts do produce candidates (else this test would prove nothing).
-    expect(candidates).toBeGreaterThan(1000);
+    // The texts do produce candidates (else this test would prove nothing).
+    expect(candidates).toBeGreaterThan(3000);
   });
 });

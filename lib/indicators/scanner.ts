@@ -186,16 +186,22 @@ function classifyDottedRun(
 /** Runs of this many letters or digits may be a hash or a bitcoin address (`bc1` + 11 is the shortest). */
 const LONG_ALNUM_RUN = 14;
 
-function isAsciiAlnum(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-/** Characters no candidate contains: the regex is never run across them. */
-function isSeparator(code: number): boolean {
-  return (
-    code === 32 || code === 10 || code === 9 || code === 13 || code === 160 || code === 12 || code === 11
-  );
-}
+/** What each ASCII character means to candidateStretches (anything else is an ordinary character). */
+const OTHER = 0;
+const SEPARATOR = 1;
+const ALNUM = 2;
+const MARK = 3;
+const HYPHEN = 4;
+const CHAR_CLASS = (() => {
+  const table = new Uint8Array(128);
+  for (const code of [32, 10, 9, 13, 12, 11]) table[code] = SEPARATOR;
+  for (let code = 48; code <= 57; code++) table[code] = ALNUM;
+  for (let code = 65; code <= 90; code++) table[code] = ALNUM;
+  for (let code = 97; code <= 122; code++) table[code] = ALNUM;
+  for (const code of [46, 58, 64]) table[code] = MARK;
+  table[45] = HYPHEN;
+  return table;
+})();
 
 /**
  * The stretches of `text` that may hold a candidate, as [start, end) pairs. A candidate never
@@ -208,9 +214,12 @@ function isSeparator(code: number): boolean {
 export function candidateStretches(text: string): number[] {
   const stretches: number[] = [];
   const length = text.length;
+  let covered = 0;
+  let nextDensityCheck = DENSITY_CHECK_CHARS;
   let i = 0;
   while (i < length) {
-    if (isSeparator(text.charCodeAt(i))) {
+    let code = text.charCodeAt(i);
+    if (code === 160 || (code < 128 && CHAR_CLASS[code] === SEPARATOR)) {
       i++;
       continue;
     }
@@ -218,26 +227,45 @@ export function candidateStretches(text: string): number[] {
     let promising = false;
     let alnumRun = 0;
     for (; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (isSeparator(code)) break;
-      if (isAsciiAlnum(code)) {
+      code = text.charCodeAt(i);
+      const kind = code < 128 ? CHAR_CLASS[code]! : code === 160 ? SEPARATOR : OTHER;
+      if (kind === ALNUM) {
         if (++alnumRun >= LONG_ALNUM_RUN) promising = true;
         continue;
       }
+      if (kind === SEPARATOR) break;
       alnumRun = 0;
-      if (code === 46 || code === 58 || code === 64) promising = true;
-      else if (code === 45 && i >= 3 && (text.charCodeAt(i - 1) | 32) === 101) {
-        // `cve-`: the `e` checked above, then `v` and `c` in either case.
-        if ((text.charCodeAt(i - 2) | 32) === 118 && (text.charCodeAt(i - 3) | 32) === 99) promising = true;
-      }
+      if (kind === MARK) promising = true;
+      else if (
+        kind === HYPHEN &&
+        i >= 3 &&
+        (text.charCodeAt(i - 1) | 32) === 101 &&
+        (text.charCodeAt(i - 2) | 32) === 118 &&
+        (text.charCodeAt(i - 3) | 32) === 99
+      )
+        promising = true; // `cve-`, in either case
     }
     if (!promising) continue;
     const last = stretches.length - 1;
-    if (last > 0 && start - stretches[last]! <= STRETCH_JOIN_GAP) stretches[last] = i;
-    else stretches.push(start, i);
+    if (last > 0 && start - stretches[last]! <= STRETCH_JOIN_GAP) {
+      covered += i - stretches[last]!;
+      stretches[last] = i;
+    } else {
+      covered += i - start;
+      stretches.push(start, i);
+    }
+    // An indicator list (hash tables, IOC dumps) is nearly all stretch: then the regex reads it all.
+    if (i >= nextDensityCheck) {
+      if (covered > DENSE_SHARE * i) return [0, length];
+      nextDensityCheck = i + DENSITY_CHECK_CHARS;
+    }
   }
   return stretches;
 }
+
+/** Past this share of promising text, looking for stretches costs more than it saves. */
+const DENSE_SHARE = 0.6;
+const DENSITY_CHECK_CHARS = 4096;
 
 /** Stretches closer than this are scanned as one. */
 const STRETCH_JOIN_GAP = 64;
