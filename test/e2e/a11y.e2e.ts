@@ -10,7 +10,7 @@ import {
   type ExtensionBrowser,
   launchExtensionBrowser,
 } from './browser';
-import { cdp, findByRole, readMarks, textRects } from './cdp';
+import { callOnNode, findByRole, readMarks, textRects } from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 import { markdownToHtml, reportPage } from './report-pages';
@@ -35,20 +35,7 @@ async function tabIdOf(browser: ExtensionBrowser, url: string): Promise<number> 
  * script can.
  */
 async function cardMarkup(page: Page, dialogNodeId: number): Promise<string> {
-  const session = await cdp(page);
-  try {
-    const { object } = (await session.send('DOM.resolveNode', { backendNodeId: dialogNodeId })) as {
-      object: { objectId: string };
-    };
-    const { result } = (await session.send('Runtime.callFunctionOn', {
-      objectId: object.objectId,
-      functionDeclaration: 'function () { return this.getRootNode().innerHTML; }',
-      returnByValue: true,
-    })) as { result: { value: string } };
-    return result.value;
-  } finally {
-    await session.detach();
-  }
+  return callOnNode(page, dialogNodeId, 'function () { return this.getRootNode().innerHTML; }');
 }
 
 /** Opens the report, hovers the seeded value and waits for its card: the card dialog's backend node id. */
@@ -92,20 +79,7 @@ async function openCard(page: Page, reportUrl: string): Promise<number> {
 
 /** The card's background colour as rendered (read over CDP: the card is in a closed shadow root). */
 async function cardBackground(page: Page, dialogNodeId: number): Promise<string> {
-  const session = await cdp(page);
-  try {
-    const { object } = (await session.send('DOM.resolveNode', { backendNodeId: dialogNodeId })) as {
-      object: { objectId: string };
-    };
-    const { result } = (await session.send('Runtime.callFunctionOn', {
-      objectId: object.objectId,
-      functionDeclaration: 'function () { return getComputedStyle(this).backgroundColor; }',
-      returnByValue: true,
-    })) as { result: { value: string } };
-    return result.value;
-  } finally {
-    await session.detach();
-  }
+  return callOnNode(page, dialogNodeId, 'function () { return getComputedStyle(this).backgroundColor; }');
 }
 
 describe('accessibility: axe-core finds no serious or critical violations', () => {

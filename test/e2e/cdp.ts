@@ -102,6 +102,31 @@ export async function findByRole(
   }
 }
 
+/**
+ * Calls `functionDeclaration` with `this` bound to a node found by `findByRole` (closed shadow roots
+ * included: CDP holds the reference, no page script can) and returns its JSON result.
+ */
+export async function callOnNode<T>(
+  page: Page,
+  backendNodeId: number,
+  functionDeclaration: string,
+): Promise<T> {
+  const session = await cdp(page);
+  try {
+    const { object } = (await session.send('DOM.resolveNode', { backendNodeId })) as {
+      object: { objectId: string };
+    };
+    const { result } = (await session.send('Runtime.callFunctionOn', {
+      objectId: object.objectId,
+      functionDeclaration,
+      returnByValue: true,
+    })) as { result: { value: T } };
+    return result.value;
+  } finally {
+    await session.detach();
+  }
+}
+
 /** The text content of a node found by `findByRole` (closed shadow content included). */
 export async function textOf(page: Page, backendNodeId: number): Promise<string> {
   const session = await cdp(page);
