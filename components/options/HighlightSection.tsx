@@ -8,6 +8,13 @@ const MODE_LABELS: Record<HighlightMode, string> = {
   never: 'Never',
 };
 
+/** The marks and lookups an analyst can switch on or off, in the order the page lists them. */
+const MARK_OPTIONS = [
+  { key: 'showNewMarks', label: 'Mark indicators MISP does not know' },
+  { key: 'showBenignMarks', label: 'Mark likely benign indicators' },
+  { key: 'lookupBenign', label: 'Look up likely benign indicators in MISP too' },
+] as const;
+
 /** A host pattern as the background matches it: `example.com`, `*.example.com`. */
 const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/i;
 
@@ -94,37 +101,19 @@ export function HighlightSection() {
             ? LOCKED_HINT
             : 'One host per line. example.com covers its sub-domains; *.example.com only the sub-domains.')}
       </p>
-      <label style={{ fontWeight: 400 }}>
-        <input
-          type="checkbox"
-          checked={preferences.showNewMarks}
-          disabled={locked.has('showNewMarks')}
-          aria-describedby={locked.has('showNewMarks') ? 'marks-locked' : undefined}
-          onChange={(e) => void save({ showNewMarks: e.currentTarget.checked })}
-        />{' '}
-        Mark indicators MISP does not know
-      </label>
-      <label style={{ fontWeight: 400 }}>
-        <input
-          type="checkbox"
-          checked={preferences.showBenignMarks}
-          disabled={locked.has('showBenignMarks')}
-          aria-describedby={locked.has('showBenignMarks') ? 'marks-locked' : undefined}
-          onChange={(e) => void save({ showBenignMarks: e.currentTarget.checked })}
-        />{' '}
-        Mark likely benign indicators
-      </label>
-      <label style={{ fontWeight: 400 }}>
-        <input
-          type="checkbox"
-          checked={preferences.lookupBenign}
-          disabled={locked.has('lookupBenign')}
-          aria-describedby={locked.has('lookupBenign') ? 'marks-locked' : undefined}
-          onChange={(e) => void save({ lookupBenign: e.currentTarget.checked })}
-        />{' '}
-        Look up likely benign indicators in MISP too
-      </label>
-      {(['showNewMarks', 'showBenignMarks', 'lookupBenign'] as const).some((key) => locked.has(key)) && (
+      {MARK_OPTIONS.map(({ key, label }) => (
+        <label key={key} style={{ fontWeight: 400 }}>
+          <input
+            type="checkbox"
+            checked={preferences[key]}
+            disabled={locked.has(key)}
+            aria-describedby={locked.has(key) ? 'marks-locked' : undefined}
+            onChange={(e) => void save({ [key]: e.currentTarget.checked })}
+          />{' '}
+          {label}
+        </label>
+      ))}
+      {MARK_OPTIONS.some(({ key }) => locked.has(key)) && (
         <p id="marks-locked" class="hint">
           {LOCKED_HINT}
         </p>

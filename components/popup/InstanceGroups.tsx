@@ -1,4 +1,4 @@
-import { groupByInstance, type LookupInstanceView } from '../../lib/lookup/by-instance';
+import { eventCountText, groupByInstance, type LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { ValueStatus } from '../../lib/messages';
 
 /**
@@ -29,7 +29,7 @@ export function InstanceGroups({
                 {group.known.map((entry) => (
                   <li key={entry.value}>
                     <span class="sl-value">{entry.value}</span>{' '}
-                    <span class="hint">{`${entry.eventCount} event${entry.eventCount === 1 ? '' : 's'}`}</span>
+                    <span class="hint">{eventCountText(entry.eventCount)}</span>
                   </li>
                 ))}
               </ul>

@@ -116,13 +116,8 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   const canPublish = setup?.canPublish ?? false;
   const lookupInstances = page?.instances ?? [];
   const grouped = lookupInstances.length > 1;
-  // Grouped by instance, an instance's problem shows in its group rather than at the top.
-  const instanceProblems = new Set(
-    lookupInstances.flatMap((instance) =>
-      instance.problem ? [`${instance.name}: ${instance.problem}`] : [],
-    ),
-  );
-  const topProblems = (page?.problems ?? []).filter((problem) => !grouped || !instanceProblems.has(problem));
+  // Grouped by instance, each lookup instance's problem shows in its group rather than at the top.
+  const topProblems = grouped ? [] : (page?.problems ?? []);
   const fileTargets = setup?.instances ?? [];
   const instanceId = setup?.instance?.id;
   const built = draft ? buildSubmission(draft, items, { canPublish }) : undefined;

@@ -517,14 +517,20 @@ class PageSession {
     const found = await extractInBackground([text]);
     const index = found?.hits[1];
     const first =
-      found && index !== undefined ? { type: found.kinds[index]!, value: found.values[index]! } : undefined;
+      found && index !== undefined
+        ? {
+            type: found.kinds[index]!,
+            value: found.values[index]!,
+            original: found.originals[index] || found.values[index]!,
+          }
+        : undefined;
     if (!first) {
       this.cardValue = text.trim().slice(0, 80) || 'selection';
       await this.openCardWithState({ kind: 'error', message: 'No indicator in the selection.' });
       return;
     }
     await sendToBackground('lookup/values', {
-      indicators: [{ type: first.type, value: first.value, original: first.value, count: 1 }],
+      indicators: [{ type: first.type, value: first.value, original: first.original, count: 1 }],
     });
     await this.openCard(first.value, undefined, true);
   }

@@ -19,7 +19,8 @@ export interface InstanceGroup {
   known: Array<{ value: string; eventCount: number }>;
 }
 
-const events = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
+/** "1 event", "2 events". */
+export const eventCountText = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
 
 /**
  * The status line of a known value. With several lookup instances it names them:
@@ -30,11 +31,11 @@ export function knownStatusText(status: ValueStatus, instances: readonly LookupI
   if (instances.length > 1 && perInstance.length > 0) {
     const parts = perInstance.map((entry) => {
       const name = instances.find((instance) => instance.id === entry.instanceId)?.name ?? 'MISP';
-      return `${name} (${events(entry.eventCount)})`;
+      return `${name} (${eventCountText(entry.eventCount)})`;
     });
     return `In MISP: ${parts.join(', ')}`;
   }
-  return `In MISP (${events(status.eventCount ?? 0)})`;
+  return `In MISP (${eventCountText(status.eventCount ?? 0)})`;
 }
 
 /** One group per lookup instance (in the configured order), with the values it knows. */

@@ -10,7 +10,7 @@ import {
   type ExtensionBrowser,
   launchExtensionBrowser,
 } from './browser';
-import { callOnNode, findByRole, readMarks, textRects } from './cdp';
+import { callOnNode, findByRole, hoverUntilCard, readMarks } from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 import { markdownToHtml, reportPage } from './report-pages';
@@ -42,39 +42,11 @@ async function cardMarkup(page: Page, dialogNodeId: number): Promise<string> {
 async function openCard(page: Page, reportUrl: string): Promise<number> {
   await page.goto(reportUrl);
   await expect.poll(async () => (await readMarks(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
-  await page.evaluate(() => {
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.textContent?.includes('f84f305c[.]com'))
-        node.parentElement?.scrollIntoView({ block: 'center' });
-    }
-  });
-  const [target] = await textRects(page, ['f84f305c[.]com']);
-  const x = target!.box.x + 3;
-  const y = target!.box.y + target!.box.height / 2;
-  await page.mouse.move(x, y);
-  let dialog: Awaited<ReturnType<typeof findByRole>>;
-  let nudge = 0;
-  let movedAt = Date.now();
-  await expect
-    .poll(
-      async () => {
-        dialog = await findByRole(page, 'dialog', 'MISP matches for f84f305c.com');
-        // The marks may still have been moving into place after the scroll: point again, as a reader
-        // would, after a pause longer than the hover delay (every move restarts it).
-        if (!dialog && Date.now() - movedAt > 1000) {
-          await page.mouse.move(x + (++nudge % 2), y);
-          movedAt = Date.now();
-        }
-        return dialog;
-      },
-      { timeout: 10_000 },
-    )
-    .toBeTruthy();
+  const dialog = await hoverUntilCard(page, 'f84f305c[.]com', 'f84f305c.com');
   await expect
     .poll(async () => findByRole(page, 'link', 'Open event in MISP'), { timeout: 10_000 })
     .toBeTruthy();
-  return dialog!.backendNodeId;
+  return dialog.backendNodeId;
 }
 
 /** The card's background colour as rendered (read over CDP: the card is in a closed shadow root). */

@@ -226,3 +226,38 @@ export async function textUnder(page: Page, box: Box): Promise<string> {
     return out || '(no text)';
   }, box);
 }
+
+/**
+ * Scrolls the page text `original` (as the page shows it, e.g. `evil[.]com`) into view and points at
+ * it with the real mouse until the card for `value` opens; returns the card dialog. If the marks were
+ * still moving into place after the scroll, it points again after a pause longer than the hover delay
+ * (every move restarts that delay), as a reader would.
+ */
+export async function hoverUntilCard(
+  page: Page,
+  original: string,
+  value: string,
+  timeoutMs = 10_000,
+): Promise<{ backendNodeId: number; name: string }> {
+  await page.evaluate((text) => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.textContent?.includes(text)) node.parentElement?.scrollIntoView({ block: 'center' });
+    }
+  }, original);
+  const [target] = await textRects(page, [original]);
+  if (!target) throw new Error(`"${original}" is not on the page`);
+  const x = target.box.x + 3;
+  const y = target.box.y + target.box.height / 2;
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    await page.mouse.move(x + (attempt % 2), y);
+    const pointedAt = Date.now();
+    while (Date.now() - pointedAt < 1000) {
+      const dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`);
+      if (dialog) return dialog;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`No card for ${value} opened within ${timeoutMs} ms`);
+}

@@ -10,7 +10,7 @@ import {
   launchExtensionBrowser,
   tabIdOf,
 } from './browser';
-import { findByRole, overlaps, readMarks, textOf, textRects, textUnder } from './cdp';
+import { findByRole, hoverUntilCard, overlaps, readMarks, textOf, textRects, textUnder } from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 import { markdownToHtml, reportPage } from './report-pages';
@@ -122,26 +122,11 @@ describe('inline matches on a real report', () => {
     const page = await browser.context.newPage();
     await page.goto(`${pages.url}/chaes.html`);
     await waitForMarks(page, SEEDED.length);
-    await page.evaluate(() => {
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (node.textContent?.includes('f84f305c[.]com'))
-          node.parentElement?.scrollIntoView({ block: 'center' });
-      }
-    });
-    await page.waitForTimeout(300);
-    const [target] = await textRects(page, ['f84f305c[.]com']);
-    await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
-    let dialog: Awaited<ReturnType<typeof findByRole>>;
+    const dialog = await hoverUntilCard(page, 'f84f305c[.]com', 'f84f305c.com');
     await expect
-      .poll(async () => (dialog = await findByRole(page, 'dialog', 'MISP matches for f84f305c.com')), {
-        timeout: 10_000,
-      })
-      .toBeTruthy();
-    await expect
-      .poll(async () => textOf(page, dialog!.backendNodeId), { timeout: 10_000 })
+      .poll(async () => textOf(page, dialog.backendNodeId), { timeout: 10_000 })
       .toContain(eventInfo);
-    const text = await textOf(page, dialog!.backendNodeId);
+    const text = await textOf(page, dialog.backendNodeId);
     expect(text).toContain('tlp:amber');
     expect(text).toContain(`${misp.namePrefix}:campaign`);
     expect(text).toContain('Threat level: High');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
-import { boxOfNode, cdp, clickBox, findByRole, readMarks, textOf, textRects } from './cdp';
+import { boxOfNode, cdp, clickBox, findByRole, hoverUntilCard, readMarks, textOf } from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 
@@ -24,24 +24,11 @@ async function waitForKnownMarks(page: Page, count: number) {
 
 /** Hovers the defanged text of a value with the real mouse until its card is open. */
 async function openCard(page: Page, original: string, value: string) {
-  await page.evaluate((text) => {
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.textContent?.includes(text)) node.parentElement?.scrollIntoView({ block: 'center' });
-    }
-  }, original);
-  const [target] = await textRects(page, [original]);
-  await page.mouse.move(target!.box.x + 3, target!.box.y + target!.box.height / 2);
-  let dialog: Awaited<ReturnType<typeof findByRole>>;
+  const dialog = await hoverUntilCard(page, original, value);
   await expect
-    .poll(async () => (dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`)), {
-      timeout: 10_000,
-    })
-    .toBeTruthy();
-  await expect
-    .poll(async () => textOf(page, dialog!.backendNodeId), { timeout: 10_000 })
+    .poll(async () => textOf(page, dialog.backendNodeId), { timeout: 10_000 })
     .toContain('Threat level');
-  return dialog!;
+  return dialog;
 }
 
 async function cardText(page: Page, value: string): Promise<string> {
