@@ -3,7 +3,7 @@ import { defaultChoice, validChoice } from '../../lib/events/build';
 import type { Draft, ItemChoice } from '../../lib/events/model';
 import { type IndicatorKind, kindSpec, mispTypeChoice } from '../../lib/indicators';
 import { knownStatusText, type LookupInstanceView } from '../../lib/lookup/by-instance';
-import type { ValueStatus } from '../../lib/messages';
+import type { ValueStatus } from '../../lib/lookup/status';
 
 export interface ListedItem {
   type: IndicatorKind;

@@ -1,5 +1,5 @@
 import { eventCountText, groupByInstance, type LookupInstanceView } from '../../lib/lookup/by-instance';
-import type { ValueStatus } from '../../lib/messages';
+import type { ValueStatus } from '../../lib/lookup/status';
 
 /**
  * "Matches by MISP instance" (several lookup instances): one group per instance with its name, how

@@ -13,7 +13,8 @@ import {
 } from '../../lib/events/model';
 import { PAP_CHOICES, TLP_CHOICES } from '../../lib/events/taxonomies';
 import type { LookupInstanceView } from '../../lib/lookup/by-instance';
-import type { ResponseOf, ValueStatus } from '../../lib/messages';
+import type { ValueStatus } from '../../lib/lookup/status';
+import type { ResponseOf } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
 import { ExistingEvent } from './ExistingEvent';
 import { ExportBar } from './ExportBar';

@@ -1,9 +1,10 @@
 import { browser } from 'wxt/browser';
 import type { SightlineDatabase } from '../db';
+import type { PageIndicator } from '../indicators/page-indicators';
 import { type Match, worstThreatLevel } from '../lookup/matches';
 import { CidrCache, mispLookupSource } from '../lookup/misp-source';
 import { type LookupOutcome, LookupService, type LookupSource } from '../lookup/service';
-import type { PageIndicator, ValueStatus } from '../messages';
+import type { ValueStatus } from '../lookup/status';
 import { isMispError, MispError } from '../misp';
 import { loadInstances, loadPreferences, type MispInstance } from '../settings';
 import { originPattern } from '../url';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { PageIndicatorSchema, type TabIndicators, ValueStatusSchema } from '../messages';
+import { PageIndicatorSchema } from '../indicators/page-indicators';
+import { ValueStatusSchema } from '../lookup/status';
+import type { TabIndicators } from '../protocol/pages';
 
 /**
  * What the content scripts of each tab reported: per frame, the indicators found and their status.

@@ -9,8 +9,10 @@ import {
   type HoverCardProps,
   historyKey,
 } from '../../components/card/HoverCard';
+import type { Extraction } from '../indicators/page-indicators';
 import type { Match } from '../lookup/matches';
-import { ContentCommandSchema, type Extraction, type ValueStatus } from '../messages';
+import type { ValueStatus } from '../lookup/status';
+import { ContentCommandSchema } from '../protocol/content-commands';
 import { sendToBackground } from '../runtime';
 import type { Preferences } from '../settings';
 import { CARD_UNDO_MS, SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { extractTexts } from '../indicators/extract-texts';
-import { ExtractionSchema } from '../messages';
+import { ExtractionSchema } from '../indicators/page-indicators';
 import {
   type ExtractTexts,
   MAX_OCCURRENCES_PER_VALUE,

@@ -1,6 +1,6 @@
 import { type JoinedChunks, joinChunkRange, locateSpan, planChunkSlices } from '../indicators/chunk-text';
 import type { IndicatorKind } from '../indicators/model';
-import type { Extraction, PageIndicator } from '../messages';
+import type { Extraction, PageIndicator } from '../indicators/page-indicators';
 import { type DomTextChunk, walkTextChunks } from './text-walker';
 
 /**

@@ -1,4 +1,4 @@
-import { type Extraction, MAX_VALUE_LENGTH } from '../messages';
+import { type Extraction, MAX_VALUE_LENGTH } from './page-indicators';
 import { scanText } from './scanner';
 
 /**

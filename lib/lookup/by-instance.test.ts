@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { eventsByInstance, outcomeStatus } from '../background/lookups';
-import type { ValueStatus } from '../messages';
 import { groupByInstance, knownStatusText } from './by-instance';
 import type { Match } from './matches';
 import { type LookupOutcome, mergeOutcomes } from './service';
+import type { ValueStatus } from './status';
 
 function match(instanceId: string, eventId: string, threatLevel = 3): Match {
   return {

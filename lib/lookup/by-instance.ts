@@ -1,4 +1,4 @@
-import type { ValueStatus } from '../messages';
+import type { ValueStatus } from './status';
 
 /**
  * The popup's view of lookups across several MISP instances: per value, which instances know it (and
