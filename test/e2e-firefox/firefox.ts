@@ -171,24 +171,33 @@ export async function launchFirefoxWithExtension(
         for (let i = 0; i < 50 && !(await has()); i++) await new Promise((done) => setTimeout(done, 100));
         if (!(await has())) throw new Error(`Host access to ${origins.join(', ')} was not granted`);
       }),
+    // Through the background, as the options page saves an instance (wherever the background keeps keys).
     configureInstance: (instance) =>
-      withExtensionPage((page) =>
-        page.evaluate(async (value) => {
-          const { browser: api } = globalThis as unknown as ExtensionGlobal;
-          await api.storage.local.set({
-            instances: [
-              {
-                id: 'e2e-instance',
-                name: value.name ?? 'MISP',
-                url: value.url,
-                apiKey: value.apiKey,
-                useForLookups: true,
-                defaultForEvents: true,
+      withExtensionPage(async (page) => {
+        const answer = (await page.evaluate(
+          (value) =>
+            (
+              globalThis as unknown as {
+                browser: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+              }
+            ).browser.runtime.sendMessage({
+              channel: 'sightline',
+              type: 'instances/save',
+              payload: {
+                instance: {
+                  id: 'e2e-instance',
+                  name: value.name ?? 'MISP',
+                  url: value.url,
+                  apiKey: value.apiKey,
+                  useForLookups: true,
+                  defaultForEvents: true,
+                },
               },
-            ],
-          });
-        }, instance),
-      ),
+            }),
+          instance,
+        )) as { ok: boolean; error?: { message: string } } | undefined;
+        if (!answer?.ok) throw new Error(`instances/save: ${answer?.error?.message ?? 'no answer'}`);
+      }),
     tabIdOf: (url) =>
       withExtensionPage(async (page) => {
         const id = await page.evaluate(async (wanted) => {

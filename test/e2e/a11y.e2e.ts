@@ -1,33 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './axe';
-import {
-  type ChromeGlobal,
-  configureInstance,
-  currentWorker,
-  type ExtensionBrowser,
-  launchExtensionBrowser,
-} from './browser';
-import { callOnNode, findByRole, hoverUntilCard, readMarks } from './cdp';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { type ExtensionBrowser, tabIdOf } from './browser';
+import { callOnNode, readMarks } from './cdp';
+import { useE2eEnvironment } from './fixture';
+import { openCard } from './helpers';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 import { markdownToHtml, reportPage } from './report-pages';
 
 const chaes = readFileSync(resolve(import.meta.dirname, '../fixtures/corpus/avast/Chaes/README.md'), 'utf8');
 const SCHEMES = ['light', 'dark'] as const;
-
-/** The tab id of the open page at `url` (for `popup.html?tab=<id>`). */
-async function tabIdOf(browser: ExtensionBrowser, url: string): Promise<number> {
-  const worker = await currentWorker(browser.context);
-  const id = await worker.evaluate(async (wanted) => {
-    const { chrome } = globalThis as unknown as ChromeGlobal;
-    return (await chrome.tabs.query({})).find((tab) => tab.url === wanted)?.id;
-  }, url);
-  if (id === undefined) throw new Error(`no tab shows ${url}`);
-  return id;
-}
 
 /**
  * The hover card's closed shadow root, copied (markup and styles, as rendered) into an open shadow
@@ -39,14 +24,10 @@ async function cardMarkup(page: Page, dialogNodeId: number): Promise<string> {
 }
 
 /** Opens the report, hovers the seeded value and waits for its card: the card dialog's backend node id. */
-async function openCard(page: Page, reportUrl: string): Promise<number> {
+async function openReportCard(page: Page, reportUrl: string): Promise<number> {
   await page.goto(reportUrl);
   await expect.poll(async () => (await readMarks(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
-  const dialog = await hoverUntilCard(page, 'f84f305c[.]com', 'f84f305c.com');
-  await expect
-    .poll(async () => findByRole(page, 'link', 'Open event in MISP'), { timeout: 10_000 })
-    .toBeTruthy();
-  return dialog.backendNodeId;
+  return (await openCard(page, 'f84f305c[.]com', 'f84f305c.com')).backendNodeId;
 }
 
 /** The card's background colour as rendered (read over CDP: the card is in a closed shadow root). */
@@ -60,12 +41,8 @@ describe('accessibility: axe-core finds no serious or critical violations', () =
   let pages: PageServer;
   let reportUrl: string;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp, pages } = env);
     const created = await misp.client.createEvent({
       info: `${misp.namePrefix} Chaes infrastructure`,
       distribution: 0,
@@ -75,12 +52,8 @@ describe('accessibility: axe-core finds no serious or critical violations', () =
       attributes: [{ type: 'domain', value: 'f84f305c.com', comment: 'C2 domain' }],
     });
     misp.trackEvent(created.id);
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
     pages.setPage('/chaes.html', reportPage('Chaes IoCs', markdownToHtml(chaes)));
     reportUrl = `${pages.url}/chaes.html`;
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   it('the check itself catches a nameless button and unreadable text', async () => {
@@ -108,7 +81,9 @@ describe('accessibility: axe-core finds no serious or critical violations', () =
       const report = await browser.context.newPage();
       await report.goto(reportUrl);
       await expect.poll(async () => (await readMarks(report)).length, { timeout: 20_000 }).toBeGreaterThan(0);
-      const popup = await browser.openExtensionPage(`popup.html?tab=${await tabIdOf(browser, reportUrl)}`);
+      const popup = await browser.openExtensionPage(
+        `popup.html?tab=${await tabIdOf(browser.worker, reportUrl)}`,
+      );
       await popup.emulateMedia({ colorScheme: scheme });
       await popup.getByRole('list', { name: 'Indicators on this page' }).waitFor({ timeout: 20_000 });
       await popup.getByRole('checkbox', { name: 'f84f305c.com' }).waitFor({ timeout: 20_000 });
@@ -120,7 +95,7 @@ describe('accessibility: axe-core finds no serious or critical violations', () =
     it(`hover card (${scheme})`, async () => {
       const page = await browser.context.newPage();
       await page.emulateMedia({ colorScheme: scheme });
-      const dialog = await openCard(page, reportUrl);
+      const dialog = await openReportCard(page, reportUrl);
       const markup = await cardMarkup(page, dialog);
       const copy = await browser.context.newPage();
       await copy.emulateMedia({ colorScheme: scheme });
@@ -155,7 +130,7 @@ describe('accessibility: axe-core finds no serious or critical violations', () =
         await chooseTheme(choice);
         const page = await browser.context.newPage();
         await page.emulateMedia({ colorScheme: system });
-        const dialog = await openCard(page, reportUrl);
+        const dialog = await openReportCard(page, reportUrl);
         expect(await cardBackground(page, dialog), `${choice} on a ${system} system`).toBe(expected);
         await page.close();
       }

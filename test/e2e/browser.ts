@@ -87,46 +87,54 @@ export async function currentWorker(context: BrowserContext): Promise<Worker> {
   return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 }
 
-/** Stores a MISP instance the way the options page would, from the service worker. */
-export async function configureInstance(
-  context: BrowserContext,
-  instance: { url: string; apiKey: string; name?: string },
-): Promise<void> {
-  const worker = await currentWorker(context);
-  await worker.evaluate(async (value) => {
-    const { chrome } = globalThis as unknown as ChromeGlobal;
-    await chrome.storage.local.set({
-      instances: [
-        {
-          id: 'e2e-instance',
-          name: value.name ?? 'MISP',
-          url: value.url,
-          apiKey: value.apiKey,
-          useForLookups: true,
-          defaultForEvents: true,
-        },
-      ],
-    });
-  }, instance);
+export interface InstanceSetup {
+  id?: string;
+  name?: string;
+  url: string;
+  apiKey: string;
+  useForLookups?: boolean;
+  defaultForEvents?: boolean;
 }
 
-/** Stores several MISP instances the way the options page would (ids given, so tests can name them). */
-export async function configureInstances(
-  context: BrowserContext,
-  instances: Array<{
-    id: string;
-    name: string;
-    url: string;
-    apiKey: string;
-    useForLookups: boolean;
-    defaultForEvents: boolean;
-  }>,
-): Promise<void> {
+/**
+ * Sets Sightline's MISP instances through the background, as the options page does (`instances/save`,
+ * `instances/remove` from an extension page): the same validation and storage as an analyst's edits,
+ * wherever the background keeps keys. Instances not listed are removed.
+ */
+export async function configureInstances(context: BrowserContext, instances: InstanceSetup[]): Promise<void> {
   const worker = await currentWorker(context);
-  await worker.evaluate(async (value) => {
-    const { chrome } = globalThis as unknown as ChromeGlobal;
-    await chrome.storage.local.set({ instances: value });
-  }, instances);
+  const page = await context.newPage();
+  try {
+    await page.goto(`chrome-extension://${new URL(worker.url()).host}/options.html`);
+    const existing = await askBackground(page, 'instances/list', {});
+    if (!existing.ok) throw new Error(`instances/list: ${existing.error.message}`);
+    const wanted = new Set(instances.map((instance, index) => instance.id ?? `e2e-instance-${index}`));
+    for (const instance of existing.data) {
+      if (wanted.has(instance.id)) continue;
+      const removed = await askBackground(page, 'instances/remove', { id: instance.id });
+      if (!removed.ok) throw new Error(`instances/remove: ${removed.error.message}`);
+    }
+    for (const [index, instance] of instances.entries()) {
+      const saved = await askBackground(page, 'instances/save', {
+        instance: {
+          id: instance.id ?? `e2e-instance-${index}`,
+          name: instance.name ?? 'MISP',
+          url: instance.url,
+          apiKey: instance.apiKey,
+          useForLookups: instance.useForLookups ?? true,
+          defaultForEvents: instance.defaultForEvents ?? index === 0,
+        },
+      });
+      if (!saved.ok) throw new Error(`instances/save: ${saved.error.message}`);
+    }
+  } finally {
+    await page.close();
+  }
+}
+
+/** Connects Sightline to one MISP instance (see configureInstances). */
+export async function configureInstance(context: BrowserContext, instance: InstanceSetup): Promise<void> {
+  await configureInstances(context, [{ id: 'e2e-instance', ...instance }]);
 }
 
 /** The tab id of the page at `url` (asked from the service worker). */

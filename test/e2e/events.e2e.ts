@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { describe, expect, it } from 'vitest';
+import { type ExtensionBrowser, tabIdOf } from './browser';
+import { useE2eEnvironment } from './fixture';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 import { markdownToHtml, reportPage } from './report-pages';
 
 const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus/avast');
@@ -19,18 +20,10 @@ describe('one-click MISP events from the popup', () => {
   let pages: PageServer;
   let reportUrl: string;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp, pages } = env);
     pages.setPage('/chaes.html', reportPage('Chaes IoCs', markdownToHtml(chaes)));
     reportUrl = `${pages.url}/chaes.html`;
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   /** Opens the report in a tab, and the popup for that tab once the page's indicators are listed. */

@@ -1,17 +1,11 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SimFault } from '../misp-sim/index';
-import {
-  askBackground,
-  type ChromeGlobal,
-  configureInstance,
-  type ExtensionBrowser,
-  launchExtensionBrowser,
-  tabIdOf,
-} from './browser';
+import { askBackground, type ChromeGlobal, type ExtensionBrowser, tabIdOf } from './browser';
 import { findByRole, readMarks, textOf, textRects } from './cdp';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { useE2eEnvironment } from './fixture';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 import { reportPage } from './report-pages';
 
 /**
@@ -50,22 +44,13 @@ describe('failures and hostile MISP data', () => {
   let pages: PageServer;
   let pageCounter = 0;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp, pages } = env);
     // The shortest timeout the settings allow, so the slow case does not take 15 s.
     await browser.worker.evaluate(async () => {
       const { chrome } = globalThis as unknown as ChromeGlobal;
       await chrome.storage.local.set({ preferences: { requestTimeoutMs: 1000 } });
     });
-  });
-  afterAll(async () => {
-    misp?.sim?.setFault(null);
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   /** A page with one indicator no earlier visit looked up (so the cache cannot answer). */

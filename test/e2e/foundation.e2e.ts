@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { describe, expect, it } from 'vitest';
+import { configureInstance, type ExtensionBrowser, tabIdOf } from './browser';
+import { useE2eEnvironment } from './fixture';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 
 describe('the extension in Chromium', () => {
   let browser: ExtensionBrowser;
   let misp: MispTarget;
   let pages: PageServer;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
+  useE2eEnvironment({ connect: false }, async (env) => {
+    ({ browser, misp, pages } = env);
   });
 
   it('loads: the service worker runs and the manifest is Sightline MV3', async () => {

@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
-import { seedEvent, setPreferences, waitForKnownMarks } from './hardening-support';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type ExtensionBrowser, tabIdOf } from './browser';
+import { useE2eEnvironment } from './fixture';
+import { seedEvent, setPreferences, waitForKnownMarks } from './helpers';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 
 const KNOWN = '45.133.218.77';
 
@@ -68,21 +69,15 @@ describe('hostile pages stay responsive and Sightline keeps working', () => {
   let pages: PageServer;
   const measured: Record<string, number> = {};
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp, pages } = env);
     await seedEvent(misp, 'hostile suite', [{ type: 'ip-dst', value: KNOWN }]);
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
     // "Only when I ask": the page is built first, then the test starts measuring and asks for a scan.
     await setPreferences(browser.worker, { highlightMode: 'ask' });
     for (const [name, body] of Object.entries(PAGES)) pages.setPage(`/${name}.html`, html(body));
   });
   afterAll(async () => {
     console.log(`Longest task while scanning (ms): ${JSON.stringify(measured)}`);
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   for (const name of Object.keys(PAGES)) {

@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  askBackground,
-  type ChromeGlobal,
-  configureInstance,
-  type ExtensionBrowser,
-  launchExtensionBrowser,
-  tabIdOf,
-} from './browser';
+import { describe, expect, it } from 'vitest';
+import { askBackground, type ChromeGlobal, type ExtensionBrowser, tabIdOf } from './browser';
 import { findByRole, hoverUntilCard, overlaps, readMarks, textOf, textRects, textUnder } from './cdp';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { useE2eEnvironment } from './fixture';
+import { knownMarks, waitForKnownMarks } from './helpers';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 import { markdownToHtml, reportPage } from './report-pages';
 
 const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus/avast');
@@ -37,32 +31,14 @@ const VIA_CIDR = [
   { value: '191.252.110.75', original: '191[.]252.110.75' },
 ];
 
-const KNOWN_KINDS = new Set(['high', 'medium', 'low', 'undefined']);
-
-/** Marks of values MISP knows (benign and new values get muted marks of their own kinds). */
-async function knownMarks(page: Page) {
-  return (await readMarks(page)).filter((mark) => KNOWN_KINDS.has(mark.kind));
-}
-
-async function waitForMarks(page: Page, count: number) {
-  await expect
-    .poll(async () => (await knownMarks(page)).length, { timeout: 20_000 })
-    .toBeGreaterThanOrEqual(count);
-  return knownMarks(page);
-}
-
 describe('inline matches on a real report', () => {
   let browser: ExtensionBrowser;
   let misp: MispTarget;
   let pages: PageServer;
   let eventInfo: string;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp, pages } = env);
     eventInfo = `${misp.namePrefix} Chaes infrastructure`;
     const created = await misp.client.createEvent({
       info: eventInfo,
@@ -80,18 +56,14 @@ describe('inline matches on a real report', () => {
     const domain = created.attributes.find((attribute) => attribute.value === 'f84f305c.com');
     await misp.client.addSighting({ attributeId: domain!.id, type: 0, source: 'e2e' });
     await misp.client.addSighting({ attributeId: domain!.id, type: 1, source: 'e2e' });
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
     pages.setPage('/chaes.html', reportPage('Chaes IoCs', markdownToHtml(chaes)));
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   it('marks exactly the seeded values where they stand, in defanged text too', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pages.url}/chaes.html`);
     const expected = [...SEEDED, ...VIA_CIDR].map((seed) => seed.original);
-    const marks = await waitForMarks(page, expected.length);
+    const marks = await waitForKnownMarks(page, expected.length);
     const targets = await textRects(page, expected);
     expect(new Set(targets.map((t) => t.text))).toEqual(new Set(expected));
     for (const target of targets) {
@@ -121,7 +93,7 @@ describe('inline matches on a real report', () => {
   it('the hover card shows the event, its tags and the sighting counts', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pages.url}/chaes.html`);
-    await waitForMarks(page, SEEDED.length);
+    await waitForKnownMarks(page, SEEDED.length);
     const dialog = await hoverUntilCard(page, 'f84f305c[.]com', 'f84f305c.com');
     await expect
       .poll(async () => textOf(page, dialog.backendNodeId), { timeout: 10_000 })
@@ -147,7 +119,7 @@ describe('inline matches on a real report', () => {
   it('scans content added after load', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pages.url}/chaes.html`);
-    await waitForMarks(page, SEEDED.length);
+    await waitForKnownMarks(page, SEEDED.length);
     const before = (await knownMarks(page)).length;
     await page.evaluate(() => {
       const p = document.createElement('p');
@@ -162,10 +134,10 @@ describe('inline matches on a real report', () => {
     if (!misp.sim) return expect(misp.kind).toBe('real'); // Request counting needs the stand-in.
     const page = await browser.context.newPage();
     await page.goto(`${pages.url}/chaes.html`);
-    await waitForMarks(page, SEEDED.length);
+    await waitForKnownMarks(page, SEEDED.length);
     misp.sim.clearRequests();
     await page.reload();
-    await waitForMarks(page, SEEDED.length);
+    await waitForKnownMarks(page, SEEDED.length);
     await page.waitForTimeout(500);
     expect(misp.sim.requests.filter((request) => request.path.startsWith('/attributes/restSearch'))).toEqual(
       [],
@@ -200,7 +172,7 @@ describe('inline matches on a real report', () => {
     // The analyst asks (the popup, the shortcut and the context menu all send this).
     const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
     expect(await askBackground(popup, 'tab/scan', { tabId })).toEqual({ ok: true, data: {} });
-    await waitForMarks(page, 1);
+    await waitForKnownMarks(page, 1);
     expect(misp.sim.requests.some((request) => request.path.startsWith('/attributes/restSearch'))).toBe(true);
     await browser.worker.evaluate(async () => {
       const { chrome } = globalThis as unknown as ChromeGlobal;

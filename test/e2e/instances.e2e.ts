@@ -19,7 +19,8 @@ import {
   launchExtensionBrowser,
   tabIdOf,
 } from './browser';
-import { boxOfNode, cdp, clickBox, findByRole, overlaps, readMarks, textOf, textRects } from './cdp';
+import { boxOfNode, cdp, clickBox, findByRole, overlaps, textOf, textRects } from './cdp';
+import { knownMarks } from './helpers';
 import { type PageServer, startPageServer } from './page-server';
 import { reportPage } from './report-pages';
 
@@ -34,7 +35,6 @@ const WRITTEN = {
   [ONLY_B]: 'bravo-dropper[.]net',
   [NOBODY]: '91.215.85[.]17',
 };
-const KNOWN_KINDS = new Set(['high', 'medium', 'low', 'undefined']);
 
 const restSearches = (sim: MispSim) =>
   sim.requests.filter((request) => request.path.startsWith('/attributes/restSearch'));
@@ -133,10 +133,6 @@ describe('several MISP instances', () => {
     bravo?.setFault(null);
     await Promise.all([browser?.close(), alpha?.close(), bravo?.close(), charlie?.close(), pages?.close()]);
   });
-
-  async function knownMarks(page: Page) {
-    return (await readMarks(page)).filter((mark) => KNOWN_KINDS.has(mark.kind));
-  }
 
   /** The popup for the report's tab, once the page panel lists `value` with a status matching `status`. */
   async function openPopup(tabId: number, value: string, status: RegExp): Promise<Page> {

@@ -1,10 +1,11 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { ExtensionBrowser } from './browser';
 import { findByRole, readMarks, textRects } from './cdp';
-import { seedEvent, waitForKnownMarks } from './hardening-support';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { useE2eEnvironment } from './fixture';
+import { seedEvent, waitForKnownMarks } from './helpers';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 
 const KNOWN = '45.133.217.10';
 const UNKNOWN = '45.133.217.20';
@@ -72,19 +73,11 @@ describe('a hostile page cannot tell known indicators from unknown ones', () => 
   let misp: MispTarget;
   let pages: PageServer;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp, pages } = env);
     await seedEvent(misp, 'leak suite', [{ type: 'ip-dst', value: KNOWN }]);
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
     pages.setPage('/planted.html', spyPage(KNOWN, UNKNOWN));
     pages.setPage('/control.html', spyPage(UNKNOWN2, UNKNOWN));
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   it('DOM, CSS.highlights, computed styles, hit-testing, layout and mutations look the same', async () => {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChromeGlobal, type ExtensionBrowser, launchExtensionBrowser } from './browser';
-import { type MispTarget, startMispTarget } from './misp-target';
+import { describe, expect, it } from 'vitest';
+import type { ChromeGlobal, ExtensionBrowser } from './browser';
+import { useE2eEnvironment } from './fixture';
+import type { MispTarget } from './misp-target';
 
 async function stored(browser: ExtensionBrowser) {
   return browser.worker.evaluate(async () => {
@@ -13,11 +14,8 @@ describe('options page', () => {
   let browser: ExtensionBrowser;
   let misp: MispTarget;
 
-  beforeAll(async () => {
-    [browser, misp] = await Promise.all([launchExtensionBrowser(), startMispTarget()]);
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close()]);
+  useE2eEnvironment({ connect: false }, async (env) => {
+    ({ browser, misp } = env);
   });
 
   it('validates as the analyst types: no scheme, http:// to a remote host, a bad key shape', async () => {

@@ -1,16 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  configureInstance,
-  currentWorker,
-  type ExtensionBrowser,
-  launchExtensionBrowser,
-  tabIdOf,
-} from './browser';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configureInstance, currentWorker, type ExtensionBrowser, tabIdOf } from './browser';
+import { useE2eEnvironment } from './fixture';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 import { reportPage } from './report-pages';
 
 /**
@@ -224,17 +219,13 @@ describe('the service worker stopped mid-submission', () => {
   let gate: MispGate;
   let pageCounter = 0;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
+  useE2eEnvironment({ connect: false }, async (env) => {
+    ({ browser, misp, pages } = env);
     gate = await startMispGate(misp.url);
     await configureInstance(browser.context, { url: gate.url, apiKey: misp.apiKey, name: 'MISP' });
   });
   afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close(), gate?.close()]);
+    await gate?.close();
   });
 
   async function eventsNamed(info: string) {

@@ -1,16 +1,11 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ChromeGlobal,
-  configureInstance,
-  currentWorker,
-  type ExtensionBrowser,
-  launchExtensionBrowser,
-} from './browser';
+import { describe, expect, it } from 'vitest';
+import { type ChromeGlobal, currentWorker, type ExtensionBrowser } from './browser';
 import { findByRole, readMarks, textRects } from './cdp';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { useE2eEnvironment } from './fixture';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 import { markdownToHtml, reportPage } from './report-pages';
 
 /** The README's pictures, made by this run (light theme, 1280 px wide pages, a popup-sized popup). */
@@ -23,13 +18,9 @@ describe('README screenshots', () => {
   let pages: PageServer;
   let reportUrl: string;
 
-  beforeAll(async () => {
+  useE2eEnvironment({ connect: { name: 'CIRCL-like MISP' } }, async (env) => {
+    ({ browser, misp, pages } = env);
     mkdirSync(OUT, { recursive: true });
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
     const created = await misp.client.createEvent({
       info: 'Chaes: Node.js-based infostealer targeting LATAM e-commerce',
       distribution: 0,
@@ -45,12 +36,8 @@ describe('README screenshots', () => {
     misp.trackEvent(created.id);
     const domain = created.attributes.find((attribute) => attribute.value === 'f84f305c.com');
     await misp.client.addSighting({ attributeId: domain!.id, type: 0, source: 'soc' });
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'CIRCL-like MISP' });
     pages.setPage('/chaes.html', reportPage('Chaes IoCs', markdownToHtml(chaes)));
     reportUrl = `${pages.url}/chaes.html`;
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   it('a highlighted report page with an open hover card', async () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
-import { evaluateInContentWorld, seedEvent, waitForKnownMarks } from './hardening-support';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { describe, expect, it } from 'vitest';
+import { type ExtensionBrowser, tabIdOf } from './browser';
+import { useE2eEnvironment } from './fixture';
+import { evaluateInContentWorld, seedEvent, waitForKnownMarks } from './helpers';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 
 /**
  * Key isolation and message hardening (threat model): the content script's world — the part of
@@ -15,21 +16,13 @@ describe('key isolation and message hardening', () => {
   let pages: PageServer;
   const KNOWN_IP = '45.133.216.201';
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp, pages } = env);
     await seedEvent(misp, 'security suite', [{ type: 'ip-dst', value: KNOWN_IP }]);
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
     pages.setPage(
       '/secure.html',
       `<!doctype html><title>Security</title><p>Seen: ${KNOWN_IP} and 45.133.216.99 and evil-unknown.example</p>`,
     );
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   it("the content script's world cannot read extension storage (keys live there)", async () => {

@@ -1,35 +1,19 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser, tabIdOf } from './browser';
-import { boxOfNode, cdp, clickBox, findByRole, hoverUntilCard, readMarks, textOf } from './cdp';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { describe, expect, it } from 'vitest';
+import { configureInstance, type ExtensionBrowser, tabIdOf } from './browser';
+import { boxOfNode, cdp, clickBox, findByRole, textOf } from './cdp';
+import { useE2eEnvironment } from './fixture';
+import { openCard, waitForKnownMarks } from './helpers';
+import type { MispTarget } from './misp-target';
+import type { PageServer } from './page-server';
 
 /**
  * Sightings end to end: the hover card's buttons with the real mouse, the popup's bulk sightings and
  * recent list, MISP down → queued → sent once, and a page's synthetic clicks recording nothing.
  */
 
-const KNOWN_KINDS = new Set(['high', 'medium', 'low', 'undefined']);
 const NAMES = ['record', 'fp', 'undo', 'synthetic', 'down', 'bulk-a', 'bulk-b', 'source'] as const;
 type Name = (typeof NAMES)[number];
-
-async function waitForKnownMarks(page: Page, count: number) {
-  await expect
-    .poll(async () => (await readMarks(page)).filter((mark) => KNOWN_KINDS.has(mark.kind)).length, {
-      timeout: 20_000,
-    })
-    .toBeGreaterThanOrEqual(count);
-}
-
-/** Hovers the defanged text of a value with the real mouse until its card is open. */
-async function openCard(page: Page, original: string, value: string) {
-  const dialog = await hoverUntilCard(page, original, value);
-  await expect
-    .poll(async () => textOf(page, dialog.backendNodeId), { timeout: 10_000 })
-    .toContain('Threat level');
-  return dialog;
-}
 
 async function cardText(page: Page, value: string): Promise<string> {
   const dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`);
@@ -71,12 +55,8 @@ describe('sightings', () => {
   const values = {} as Record<Name, { value: string; original: string; attributeId: string }>;
   let pageUrl: string;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp, pages } = env);
     for (const name of NAMES) {
       const value = `sl-${misp.runId}-${name}.com`;
       values[name] = { value, original: value.replace(/\.com$/, '[.]com'), attributeId: '' };
@@ -93,16 +73,12 @@ describe('sightings', () => {
       const attribute = created.attributes.find((a) => a.value === values[name].value);
       values[name].attributeId = attribute!.id;
     }
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
     const list = NAMES.map((name) => `<li>Seen again: ${values[name].original}</li>`).join('\n');
     pages.setPage(
       '/report.html',
       `<!doctype html><title>Sightings report</title><h1>Infrastructure</h1><ul>${list}</ul>`,
     );
     pageUrl = `${pages.url}/report.html`;
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
   });
 
   /** The bulk test removes one attribute from the stand-in: the refreshed cache then says unknown. */

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureInstance, type ExtensionBrowser, launchExtensionBrowser } from './browser';
-import { type MispTarget, startMispTarget } from './misp-target';
+import { describe, expect, it } from 'vitest';
+import type { ExtensionBrowser } from './browser';
+import { useE2eEnvironment } from './fixture';
+import type { MispTarget } from './misp-target';
 
 const INSTANCE_ID = 'e2e-instance';
 const ALARM = `sightline-watch:${INSTANCE_ID}`;
@@ -20,14 +21,10 @@ describe('watched tags in Chromium', () => {
   let misp: MispTarget;
   let tag: string;
 
-  beforeAll(async () => {
-    [browser, misp] = await Promise.all([launchExtensionBrowser(), startMispTarget()]);
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+  useE2eEnvironment({}, async (env) => {
+    ({ browser, misp } = env);
     tag = `${misp.namePrefix}:watched`;
     misp.trackTag(tag);
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), misp?.close()]);
   });
 
   /** The poller's persisted state for the instance (cursor, last success, status). */

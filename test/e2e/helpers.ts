@@ -1,12 +1,12 @@
 import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import { type ChromeGlobal, currentWorker } from './browser';
-import { readMarks } from './cdp';
+import { findByRole, hoverUntilCard, readMarks } from './cdp';
 import type { MispTarget } from './misp-target';
 
 /**
- * Helpers for the security, leak, hostile-page and failure suites: run code in the content script's
- * isolated world (through CDP, as a compromised content script would), seed MISP, set preferences.
+ * Helpers the end-to-end specs share: run code in the content script's isolated world (through CDP, as
+ * a compromised content script would), seed MISP, set preferences, wait for marks, open the card.
  */
 
 interface ExecutionContext {
@@ -80,11 +80,28 @@ export async function seedEvent(
   return created.id;
 }
 
-const KNOWN = new Set(['high', 'medium', 'low', 'undefined']);
+/** Mark kinds of values MISP knows (new and benign values get muted marks of their own kinds). */
+const KNOWN_KINDS = new Set(['high', 'medium', 'low', 'undefined']);
 
+/** The page's marks for values MISP knows. */
+export async function knownMarks(page: Page) {
+  return (await readMarks(page)).filter((mark) => KNOWN_KINDS.has(mark.kind));
+}
+
+/** Waits until at least `count` values are marked as known, and returns those marks. */
 export async function waitForKnownMarks(page: Page, count: number, timeout = 30_000) {
+  await expect.poll(async () => (await knownMarks(page)).length, { timeout }).toBeGreaterThanOrEqual(count);
+  return knownMarks(page);
+}
+
+/**
+ * Hovers the text `original` with the real mouse until the card for `value` is open and shows its
+ * MISP matches; returns the card dialog's accessibility node.
+ */
+export async function openCard(page: Page, original: string, value: string) {
+  const dialog = await hoverUntilCard(page, original, value);
   await expect
-    .poll(async () => (await readMarks(page)).filter((m) => KNOWN.has(m.kind)).length, { timeout })
-    .toBeGreaterThanOrEqual(count);
-  return (await readMarks(page)).filter((m) => KNOWN.has(m.kind));
+    .poll(async () => findByRole(page, 'link', 'Open event in MISP'), { timeout: 10_000 })
+    .toBeTruthy();
+  return dialog;
 }
