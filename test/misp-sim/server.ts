@@ -127,6 +127,7 @@ export class SimServer {
     });
     const address = server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${address.port}`;
+    this.store.baseUrl = this.baseUrl;
     return this.baseUrl;
   }
 
@@ -248,12 +249,13 @@ export class SimServer {
     else return { redirect: true };
 
     const respond = (response: SimResponse): Outcome => ({ response, mode });
-    const user = apiKeysFrom(req)
+    const authKey = apiKeysFrom(req)
       .filter((key) => /^[a-zA-Z0-9]{40}$/.test(key))
-      .map((key) => this.store.userByKey(key))
+      .map((key) => this.store.authKeyFor(key))
       .find((candidate) => candidate !== undefined);
-    if (!user) return respond(mispError(403, AUTH_FAILED, url.pathname));
-    const role = this.store.roleOf(user);
+    const user = authKey ? this.store.users.get(authKey.userId) : undefined;
+    if (!authKey || !user) return respond(mispError(403, AUTH_FAILED, url.pathname));
+    const role = this.store.effectiveRole(user, authKey);
     if (!role.perm_auth) return respond(mispError(403, AUTH_FAILED, url.pathname));
 
     let body: unknown;
