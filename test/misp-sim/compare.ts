@@ -201,8 +201,8 @@ export function compareJson(
         problems.push(`${at}: expected a ${exp.length}-digit number, got ${String(act)}`);
       return;
     }
-    if (key !== null && UUID_KEYS.has(key) && typeof exp === 'string' && typeof act === 'string') {
-      const problem = uuids.check(exp, act);
+    if (key !== null && UUID_KEYS.has(key) && typeof exp === 'string' && UUID_RE.test(exp)) {
+      const problem = typeof act === 'string' ? uuids.check(exp, act) : `not a uuid: ${String(act)}`;
       if (problem) problems.push(`${at}: ${problem}`);
       return;
     }

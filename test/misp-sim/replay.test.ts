@@ -103,18 +103,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   '171': 'event and attribute ids shift while objects and sharing groups are missing',
   '172': 'event and attribute ids shift while objects and sharing groups are missing',
   '173': 'event and attribute ids shift while objects and sharing groups are missing',
-  '174': '/roles/index is not served yet',
-  '175': '/admin/users/add and /auth_keys/add are not served yet',
-  '176': '/admin/users/add and /auth_keys/add are not served yet',
-  '177': '/admin/users/add and /auth_keys/add are not served yet',
-  '178': '/admin/users/add and /auth_keys/add are not served yet',
-  '179': 'needs the users and keys of 175-178',
-  '180': 'needs the users and keys of 175-178',
-  '181': 'needs the users and keys of 175-178',
-  '182': 'needs the users and keys of 175-178',
-  '183': 'needs the users and keys of 175-178',
-  '184': 'needs the users and keys of 175-178',
-  '185': 'needs the users and keys of 175-178',
+  '185': 'event and attribute ids shift while objects and sharing groups are missing',
 };
 
 const MISP_HEADERS = [

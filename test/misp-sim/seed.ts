@@ -382,7 +382,8 @@ function seedLater(store: SimStore): void {
   store.reserve('object', 638);
   store.reserve('tag', 258);
   store.reserve('eventTag', 375);
-  store.reserve('authKey', 6);
+  // The admin's keys came first: the two users' initial keys of 175/176 got 4 and 5, so 177/178 got 6 and 7.
+  store.reserve('authKey', 4);
 }
 
 /** [file, id on the later server, enabled before transcript 122]. */

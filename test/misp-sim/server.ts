@@ -10,6 +10,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from './http';
+import { adminRoutes } from './routes/admin';
 import { attributeRoutes } from './routes/attributes';
 import { coreRoutes } from './routes/core';
 import { eventRoutes } from './routes/events';
@@ -53,6 +54,7 @@ const ROUTES: Record<string, Route> = {
   ...sightingRoutes,
   ...tagRoutes,
   ...warninglistRoutes,
+  ...adminRoutes,
 };
 
 /** Actions that are API calls whatever the Accept header says (MISP's automation allow-list). */
@@ -236,8 +238,11 @@ export class SimServer {
       .split('/')
       .filter((segment) => segment !== '')
       .map((segment) => decodeURIComponent(segment));
-    const controller = segments[0] ?? '';
-    const action = segments[1];
+    // CakePHP's admin prefix: /admin/users/add is the admin_add action of the users controller.
+    const prefixed = segments[0] === 'admin' && segments.length > 1;
+    const controller = prefixed ? `admin/${segments[1]}` : (segments[0] ?? '');
+    const action = segments[prefixed ? 2 : 1];
+    const base = prefixed ? 1 : 0;
     const accept = headerOf(req, 'accept');
 
     // MISP only treats a request as an API call (and only then reads the key) for exactly
@@ -284,7 +289,7 @@ export class SimServer {
     if (route.permission && !role[route.permission])
       return respond(mispError(403, NO_PERMISSION, url.pathname));
 
-    const rest = segments.slice(actionRoute ? 2 : 1);
+    const rest = segments.slice(base + (actionRoute ? 2 : 1));
     const named: Record<string, string> = {};
     const params: string[] = [];
     for (const segment of rest) {
