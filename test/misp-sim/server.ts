@@ -13,6 +13,7 @@ import {
 import { adminRoutes } from './routes/admin';
 import { attributeRoutes } from './routes/attributes';
 import { coreRoutes } from './routes/core';
+import { eventReportRoutes } from './routes/event-reports';
 import { eventRoutes } from './routes/events';
 import { sightingRoutes } from './routes/sightings';
 import { tagRoutes } from './routes/tags';
@@ -55,6 +56,7 @@ const ROUTES: Record<string, Route> = {
   ...tagRoutes,
   ...warninglistRoutes,
   ...adminRoutes,
+  ...eventReportRoutes,
 };
 
 /** Actions that are API calls whatever the Accept header says (MISP's automation allow-list). */
