@@ -24,6 +24,11 @@ const definitionSchema = z.object({
       'misp-attribute': z.string(),
       categories: z.array(z.string()).optional(),
       multiple: z.boolean().optional(),
+      'ui-priority': z.number().optional(),
+      description: z.string().optional(),
+      disable_correlation: z.boolean().optional(),
+      sane_default: z.array(z.string()).optional(),
+      values_list: z.array(z.string()).optional(),
     }),
   ),
 });
@@ -37,6 +42,7 @@ export function objectTemplates(): ObjectTemplateRow[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
+  let elementId = 0;
   cached = names.map((name, index) => {
     const definition = definitionSchema.parse(
       JSON.parse(readFileSync(new URL(`${name}/definition.json`, TEMPLATE_DIR), 'utf8')),
@@ -51,10 +57,16 @@ export function objectTemplates(): ObjectTemplateRow[] {
       required: definition.required ?? [],
       requiredOneOf: definition.requiredOneOf ?? [],
       elements: Object.entries(definition.attributes).map(([relation, element]) => ({
+        id: ++elementId,
         relation,
         type: element['misp-attribute'],
         categories: element.categories ?? [],
         multiple: element.multiple ?? false,
+        uiPriority: element['ui-priority'] ?? 0,
+        description: element.description ?? '',
+        disableCorrelation: element.disable_correlation ?? false,
+        saneDefault: element.sane_default ?? [],
+        valuesList: element.values_list ?? [],
       })),
     };
   });

@@ -15,6 +15,7 @@ import { attributeRoutes } from './routes/attributes';
 import { coreRoutes } from './routes/core';
 import { eventReportRoutes } from './routes/event-reports';
 import { eventRoutes } from './routes/events';
+import { objectRoutes } from './routes/objects';
 import { sightingRoutes } from './routes/sightings';
 import { tagRoutes } from './routes/tags';
 import { warninglistRoutes } from './routes/warninglists';
@@ -57,6 +58,7 @@ const ROUTES: Record<string, Route> = {
   ...warninglistRoutes,
   ...adminRoutes,
   ...eventReportRoutes,
+  ...objectRoutes,
 };
 
 /** Actions that are API calls whatever the Accept header says (MISP's automation allow-list). */

@@ -165,10 +165,16 @@ export interface ObjectRow {
 }
 
 export interface ObjectTemplateElement {
+  id: number;
   relation: string;
   type: string;
   categories: string[];
   multiple: boolean;
+  uiPriority: number;
+  description: string;
+  disableCorrelation: boolean;
+  saneDefault: string[];
+  valuesList: string[];
 }
 
 export interface ObjectTemplateRow {
