@@ -55,22 +55,6 @@ const CUT_BODIES: Record<
 
 /** Transcripts the stand-in cannot match, with the reason. The goal is none. */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  '142': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '143': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '144': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '145': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '146': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '147': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '148': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '149': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '150': 'galaxies are not served yet',
-  '151': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '152': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '153': 'galaxies (/galaxies/*, /galaxy_clusters/*) are not served yet',
-  '154': 'galaxies are not served yet',
-  '155': 'galaxies are not served yet',
-  '156': 'galaxies are not served yet',
-  '157': 'galaxies are not served yet',
   '158': '/sharing_groups/* is not served yet',
   '159': '/sharing_groups/* is not served yet',
   '160': '/sharing_groups/* is not served yet',

@@ -15,6 +15,7 @@ import { attributeRoutes } from './routes/attributes';
 import { coreRoutes } from './routes/core';
 import { eventReportRoutes } from './routes/event-reports';
 import { eventRoutes } from './routes/events';
+import { galaxyRoutes } from './routes/galaxies';
 import { objectRoutes } from './routes/objects';
 import { sightingRoutes } from './routes/sightings';
 import { tagRoutes } from './routes/tags';
@@ -59,6 +60,7 @@ const ROUTES: Record<string, Route> = {
   ...adminRoutes,
   ...eventReportRoutes,
   ...objectRoutes,
+  ...galaxyRoutes,
 };
 
 /** Actions that are API calls whatever the Accept header says (MISP's automation allow-list). */
