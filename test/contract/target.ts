@@ -111,7 +111,7 @@ export async function startMispTarget(env: NodeJS.ProcessEnv = process.env): Pro
     kind: 'sim',
     url: sim.url,
     apiKey: sim.apiKey,
-    extraKeys: { readOnly: sim.users.readOnly.apiKey, analyst: sim.users.analyst.apiKey },
+    extraKeys: { readOnly: sim.users.readOnly?.apiKey, analyst: sim.users.analyst?.apiKey },
     sim,
     ...common,
     async close() {

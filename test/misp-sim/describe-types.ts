@@ -49,3 +49,7 @@ export function defaultToIds(type: string): boolean {
 export function categoryAllows(category: string, type: string): boolean {
   return describeTypes().category_type_mappings[category]?.includes(type) ?? false;
 }
+
+export function isKnownCategory(category: string): boolean {
+  return Object.hasOwn(describeTypes().category_type_mappings, category);
+}

@@ -75,9 +75,18 @@ export function saveSuccess(message: string, url: string, id?: string): SimRespo
   return { status: 200, body };
 }
 
-/** RestResponse::saveFailResponse: 403 with `errors`. */
-export function saveFail(name: string, url: string, errors: Json): SimResponse {
-  return { status: 403, body: { saved: false, name, message: name, url, errors } };
+/** RestResponse::saveFailResponse: 403 with `errors`, and the `id` when the call named one. */
+export function saveFail(name: string, url: string, errors: Json, id?: string): SimResponse {
+  const body: Record<string, Json> = { saved: false, name, message: name, url, errors };
+  if (id !== undefined) body.id = id;
+  return { status: 403, body };
+}
+
+/** PHP's json_encode: like JSON.stringify but with `/` and non-ASCII characters escaped. */
+export function phpJson(value: Json): string {
+  return JSON.stringify(value)
+    .replace(/\//g, '\\/')
+    .replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function ok(body: Json, headers?: Record<string, string>): SimResponse {

@@ -1,5 +1,4 @@
 import { createSeededStore, type SeedName, SIM_USERS } from './seed';
-import { ADMIN_ORG, ANALYST_ORG } from './seed-constants';
 import { type SimFault, type SimRequestLog, SimServer } from './server';
 import type { Clock, SimStore } from './store';
 
@@ -26,8 +25,12 @@ export interface MispSim {
   url: string;
   /** The site admin's key (org "ORGNAME"). */
   apiKey: string;
-  /** `admin` (site admin, ORGNAME), `readOnly` (ORGNAME, Read Only role), `analyst` (another org, no publish / tag creation). */
-  users: Record<'admin' | 'readOnly' | 'analyst', SimUser>;
+  /**
+   * `admin` (site admin, ORGNAME), `readOnly` (ORGNAME, Read Only role), `analyst` (another org, no
+   * publish / tag creation). The `replay-later` seed has only the admin (its users are created by
+   * transcripts 175, 176).
+   */
+  users: { admin: SimUser; readOnly?: SimUser; analyst?: SimUser };
   /** Every request received, in order. */
   requests: SimRequestLog[];
   clearRequests(): void;
@@ -47,22 +50,24 @@ export async function startMispSim(options: MispSimOptions = {}): Promise<MispSi
   const store = createSeededStore(options.seed ?? 'citizenlab', { now: options.now });
   const server = new SimServer(store);
   const url = await server.listen(options.port ?? 0);
-  const describe = (user: (typeof SIM_USERS)[keyof typeof SIM_USERS]): SimUser => ({
-    id: user.id,
-    apiKey: user.apiKey,
-    email: user.email,
-    orgId: user.orgId,
-    orgName: user.orgId === ADMIN_ORG.id ? ADMIN_ORG.name : ANALYST_ORG.name,
-    role: store.roleOf(user).name,
-  });
+  const describe = (user: (typeof SIM_USERS)[keyof typeof SIM_USERS]): SimUser | undefined => {
+    const row = store.users.get(user.id);
+    if (!row || row.email !== user.email) return undefined;
+    return {
+      id: user.id,
+      apiKey: user.apiKey,
+      email: user.email,
+      orgId: user.orgId,
+      orgName: store.orgOf(user.orgId).name,
+      role: store.roleOf(row).name,
+    };
+  };
+  const admin = describe(SIM_USERS.admin);
+  if (!admin) throw new Error('every seed has the site admin');
   return {
     url,
     apiKey: SIM_USERS.admin.apiKey,
-    users: {
-      admin: describe(SIM_USERS.admin),
-      readOnly: describe(SIM_USERS.readOnly),
-      analyst: describe(SIM_USERS.analyst),
-    },
+    users: { admin, readOnly: describe(SIM_USERS.readOnly), analyst: describe(SIM_USERS.analyst) },
     requests: server.requests,
     clearRequests: () => {
       server.requests.length = 0;

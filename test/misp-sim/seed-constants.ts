@@ -37,3 +37,17 @@ export const REPLAY_TLP_AMBER = { id: 1, name: 'tlp:amber', colour: '#b1eacd' } 
 
 /** Unix time of the recording's first request (transcript 002's last_api_access). */
 export const RECORDING_START = 1795336376;
+
+/**
+ * The later server of transcripts 108-186 (transcripts/README.md): installed on 2026-12-02, its admin
+ * org has another uuid (108), its default roles and admin org were created at install (174, 180).
+ */
+export const LATER_ADMIN_ORG = {
+  uuid: '1ec9e621-6718-40d9-b219-015298b03560',
+  dateCreated: '2026-12-02 02:49:12',
+} as const;
+export const LATER_ROLES_CREATED = '2026-12-02 02:49:09';
+export const FIRST_ROLES_CREATED = '2026-11-22 08:32:18';
+
+/** Unix time of the later recording's first request (transcript 108's event timestamp). */
+export const LATER_RECORDING_START = 1796180173;

@@ -1,26 +1,33 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ALL_GALAXY_FILES, importGalaxies } from './galaxies';
+import { objectTemplates } from './object-templates';
 import {
   ADMIN_ORG,
   ANALYST_ORG,
   API_KEYS,
+  FIRST_ROLES_CREATED,
+  LATER_ADMIN_ORG,
+  LATER_ROLES_CREATED,
   RECORDING_START,
   REPLAY_EVENT_1,
   REPLAY_TLP_AMBER,
 } from './seed-constants';
-import { type Clock, SimStore } from './store';
+import { type Clock, dateTime, SimStore } from './store';
 import type { RoleRow } from './types';
 import { checkValue } from './validate';
 import { ALL_WARNINGLIST_FILES, REPLAY_WARNINGLIST_FILES } from './warninglists';
 
 /**
- * Seeds: `empty` (orgs, roles, users), `replay` (the state the recording started from) and
- * `citizenlab` (replay plus the 14 real Citizen Lab events, with all fixture warninglists enabled).
+ * Seeds: `empty` (orgs, roles, users), `replay` (the state the first recording started from),
+ * `replay-later` (the state of the longer-running server of transcripts 108-186) and `citizenlab`
+ * (replay plus the 14 real Citizen Lab events, every fixture warninglist enabled, the threat-actor
+ * and ATT&CK galaxies, a sharing group).
  */
 
-export type SeedName = 'replay' | 'citizenlab' | 'empty';
+export type SeedName = 'replay' | 'replay-later' | 'citizenlab' | 'empty';
 
-type Permissions = Omit<RoleRow, 'id' | 'name' | 'permission' | 'permission_description'>;
+type Permissions = Omit<RoleRow, 'id' | 'name' | 'created' | 'permission' | 'permission_description'>;
 
 const PERMS_OFF: Permissions = {
   perm_add: false,
@@ -43,35 +50,90 @@ const PERMS_OFF: Permissions = {
   perm_galaxy_editor: false,
   perm_warninglist: false,
   perm_analyst_data: false,
+  perm_publish_zmq: false,
+  perm_publish_kafka: false,
+  perm_decaying: false,
+  perm_view_feed_correlations: false,
+  default_role: false,
 };
 
-const PERMS_ON = Object.fromEntries(Object.keys(PERMS_OFF).map((key) => [key, true])) as Permissions;
+const PERMS_ON: Permissions = {
+  ...(Object.fromEntries(Object.keys(PERMS_OFF).map((key) => [key, true])) as Permissions),
+  default_role: false,
+};
 
-export const ROLES: RoleRow[] = [
-  { ...PERMS_ON, id: 1, name: 'admin', permission: '3', permission_description: 'publish' },
-  {
-    ...PERMS_OFF,
-    id: 6,
-    name: 'Read Only',
-    permission: '0',
-    permission_description: 'read_only',
-  },
-  {
+/** What a role may do beyond the editing basics that all writing roles share. */
+const WRITER: Partial<Permissions> = {
+  perm_add: true,
+  perm_modify: true,
+  perm_modify_org: true,
+  perm_audit: true,
+  perm_tagger: true,
+  perm_sighting: true,
+  perm_decaying: true,
+  perm_galaxy_editor: true,
+  perm_analyst_data: true,
+};
+const PUBLISHER: Partial<Permissions> = {
+  ...WRITER,
+  perm_publish: true,
+  perm_delegate: true,
+  perm_publish_zmq: true,
+  perm_publish_kafka: true,
+};
+
+/** MISP 2.5.1's six default roles (transcript 174), plus the stand-in's partner-org analyst role. */
+export function defaultRoles(created: string): RoleRow[] {
+  const role = (
+    id: number,
+    name: string,
+    perms: Partial<Permissions>,
+    permission: string,
+    permission_description: string,
+  ): RoleRow => ({ ...PERMS_OFF, ...perms, id, name, created, permission, permission_description });
+  return [
+    role(1, 'admin', PERMS_ON, '3', 'publish'),
+    role(
+      2,
+      'Org Admin',
+      {
+        ...PUBLISHER,
+        perm_admin: true,
+        perm_template: true,
+        perm_sharing_group: true,
+        perm_tag_editor: true,
+      },
+      '3',
+      'publish',
+    ),
+    role(3, 'User', { ...WRITER, default_role: true }, '2', 'manage_org'),
+    role(4, 'Publisher', PUBLISHER, '3', 'publish'),
+    role(
+      5,
+      'Sync user',
+      { ...PUBLISHER, perm_sync: true, perm_sharing_group: true, perm_tag_editor: true },
+      '3',
+      'publish',
+    ),
+    role(6, 'Read Only', { perm_audit: true }, '0', 'read_only'),
     // An analyst of a partner org: may add events, sight and tag with existing tags, delete their
     // own org's sightings; may not publish nor create tags.
-    ...PERMS_OFF,
-    id: 7,
-    name: 'Analyst',
-    perm_add: true,
-    perm_modify: true,
-    perm_modify_org: true,
-    perm_tagger: true,
-    perm_sighting: true,
-    perm_analyst_data: true,
-    permission: '2',
-    permission_description: 'manage_org',
-  },
-];
+    role(
+      7,
+      'Analyst',
+      {
+        perm_add: true,
+        perm_modify: true,
+        perm_modify_org: true,
+        perm_tagger: true,
+        perm_sighting: true,
+        perm_analyst_data: true,
+      },
+      '2',
+      'manage_org',
+    ),
+  ];
+}
 
 export const SIM_USERS = {
   admin: { id: 1, email: 'admin@admin.test', orgId: ADMIN_ORG.id, roleId: 1, apiKey: API_KEYS.admin },
@@ -84,6 +146,14 @@ export const SIM_USERS = {
     apiKey: API_KEYS.analyst,
   },
 } as const;
+
+type SimUserSeed = (typeof SIM_USERS)[keyof typeof SIM_USERS];
+
+function seedUser(store: SimStore, user: SimUserSeed): void {
+  const { apiKey, ...fields } = user;
+  store.addUser(user.id === 1 ? fields : { ...fields, invitedBy: 1, gpgkey: '', externalAuthKey: '' });
+  store.addAuthKey(user.id, { key: apiKey, comment: 'Sightline stand-in' });
+}
 
 function seedUsers(store: SimStore): void {
   store.addOrg({
@@ -100,8 +170,8 @@ function seedUsers(store: SimStore): void {
     type: 'CSIRT',
     dateCreated: '2026-11-22 08:40:00',
   });
-  for (const role of ROLES) store.addRole(role);
-  for (const user of Object.values(SIM_USERS)) store.addUser({ ...user });
+  for (const role of defaultRoles(FIRST_ROLES_CREATED)) store.addRole(role);
+  for (const user of Object.values(SIM_USERS)) seedUser(store, user);
 }
 
 function seedReplay(store: SimStore): void {
@@ -282,11 +352,86 @@ export interface SeedOptions {
   now?: Clock;
 }
 
+/**
+ * The later server of transcripts 108-186, reconstructed from what its answers show
+ * (transcripts/README.md). The ESET corpus it held (55 events, ids 2-62, 5097 attributes, 637
+ * objects, 257 tags) is not available here and shows in no answer except through the ids that come
+ * after it, so it is reduced to those id counters and to the one corpus tag an answer names
+ * (misp-galaxy:threat-actor="Sofacy", id 180, transcript 150). Nine warninglists are loaded under
+ * the ids the answers name, six of them enabled (121); the galaxies are available but not yet
+ * imported (142, 143).
+ */
+function seedLater(store: SimStore): void {
+  store.addOrg({
+    id: 1,
+    name: ADMIN_ORG.name,
+    uuid: LATER_ADMIN_ORG.uuid,
+    local: true,
+    description: 'Automatically generated admin organisation',
+    type: 'ADMIN',
+    dateCreated: LATER_ADMIN_ORG.dateCreated,
+  });
+  for (const role of defaultRoles(LATER_ROLES_CREATED).filter((row) => row.id <= 6)) store.addRole(role);
+  seedUser(store, SIM_USERS.admin);
+  store.addTag({ id: 180, name: 'misp-galaxy:threat-actor="Sofacy"', colour: '#0088cc' });
+  for (const [file, id, enabled] of LATER_WARNINGLISTS) store.loadWarninglist(file, { id, enabled });
+  store.availableGalaxies = [...ALL_GALAXY_FILES];
+  // Ids the corpus (and the server's earlier users and keys) had used up.
+  store.reserve('event', 63);
+  store.reserve('attribute', 5124);
+  store.reserve('object', 638);
+  store.reserve('tag', 258);
+  store.reserve('eventTag', 375);
+  // The admin's keys came first: the two users' initial keys of 175/176 got 4 and 5, so 177/178 got 6 and 7.
+  store.reserve('authKey', 4);
+}
+
+/** [file, id on the later server, enabled before transcript 122]. */
+const LATER_WARNINGLISTS: [string, number, boolean][] = [
+  ['dynamic-dns', 25, false],
+  ['google', 30, true],
+  ['public-dns-v4', 58, true],
+  ['rfc1918', 61, true],
+  ['rfc5735', 63, true],
+  ['rfc6761', 65, true],
+  ['security-provider-blogpost', 67, false],
+  ['tranco10k', 76, true],
+  ['url-shortener', 81, false],
+];
+
+/** What an analyst's instance typically has besides events: galaxies and a sharing group. */
+function seedDemoExtras(store: SimStore): void {
+  importGalaxies(store, ALL_GALAXY_FILES);
+  const now = store.now();
+  store.insertSharingGroup({
+    uuid: '5c4b1a3e-9d2f-4e6a-8b7c-1d0e2f3a4b5c',
+    name: 'ORGNAME and partners',
+    releasability: 'ORGNAME and Partner CERT analysts',
+    description: 'Events shared with the partner CERT only',
+    orgId: ADMIN_ORG.id,
+    syncUserId: SIM_USERS.admin.id,
+    active: true,
+    roaming: false,
+    local: false,
+    created: dateTime(now),
+    modified: dateTime(now),
+    orgs: [{ id: store.allocate('sharingGroupOrg'), orgId: ANALYST_ORG.id, extend: false }],
+    servers: [{ id: store.allocate('sharingGroupServer'), serverId: 0, allOrgs: false }],
+  });
+}
+
 export function createSeededStore(seed: SeedName, options: SeedOptions = {}): SimStore {
   const store = new SimStore({
     now: options.now,
     availableWarninglists: seed === 'replay' ? REPLAY_WARNINGLIST_FILES : ALL_WARNINGLIST_FILES,
   });
+  // MISP ships its object templates with the installation.
+  store.templates = objectTemplates();
+  if (seed === 'replay-later') {
+    seedLater(store);
+    return store;
+  }
+  store.availableGalaxies = [...ALL_GALAXY_FILES];
   seedUsers(store);
   if (seed === 'empty') return store;
   seedReplay(store);
@@ -294,6 +439,7 @@ export function createSeededStore(seed: SeedName, options: SeedOptions = {}): Si
     seedCitizenlab(store);
     store.updateWarninglists();
     for (const list of store.warninglists.values()) list.enabled = true;
+    seedDemoExtras(store);
   }
   return store;
 }

@@ -10,9 +10,13 @@ import {
   type SimRequest,
   type SimResponse,
 } from './http';
+import { adminRoutes } from './routes/admin';
 import { attributeRoutes } from './routes/attributes';
 import { coreRoutes } from './routes/core';
+import { eventReportRoutes } from './routes/event-reports';
 import { eventRoutes } from './routes/events';
+import { galaxyRoutes } from './routes/galaxies';
+import { objectRoutes } from './routes/objects';
 import { sightingRoutes } from './routes/sightings';
 import { tagRoutes } from './routes/tags';
 import { warninglistRoutes } from './routes/warninglists';
@@ -53,6 +57,10 @@ const ROUTES: Record<string, Route> = {
   ...sightingRoutes,
   ...tagRoutes,
   ...warninglistRoutes,
+  ...adminRoutes,
+  ...eventReportRoutes,
+  ...objectRoutes,
+  ...galaxyRoutes,
 };
 
 /** Actions that are API calls whatever the Accept header says (MISP's automation allow-list). */
@@ -127,6 +135,7 @@ export class SimServer {
     });
     const address = server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${address.port}`;
+    this.store.baseUrl = this.baseUrl;
     return this.baseUrl;
   }
 
@@ -235,8 +244,11 @@ export class SimServer {
       .split('/')
       .filter((segment) => segment !== '')
       .map((segment) => decodeURIComponent(segment));
-    const controller = segments[0] ?? '';
-    const action = segments[1];
+    // CakePHP's admin prefix: /admin/users/add is the admin_add action of the users controller.
+    const prefixed = segments[0] === 'admin' && segments.length > 1;
+    const controller = prefixed ? `admin/${segments[1]}` : (segments[0] ?? '');
+    const action = segments[prefixed ? 2 : 1];
+    const base = prefixed ? 1 : 0;
     const accept = headerOf(req, 'accept');
 
     // MISP only treats a request as an API call (and only then reads the key) for exactly
@@ -248,12 +260,13 @@ export class SimServer {
     else return { redirect: true };
 
     const respond = (response: SimResponse): Outcome => ({ response, mode });
-    const user = apiKeysFrom(req)
+    const authKey = apiKeysFrom(req)
       .filter((key) => /^[a-zA-Z0-9]{40}$/.test(key))
-      .map((key) => this.store.userByKey(key))
+      .map((key) => this.store.authKeyFor(key))
       .find((candidate) => candidate !== undefined);
-    if (!user) return respond(mispError(403, AUTH_FAILED, url.pathname));
-    const role = this.store.roleOf(user);
+    const user = authKey ? this.store.users.get(authKey.userId) : undefined;
+    if (!authKey || !user) return respond(mispError(403, AUTH_FAILED, url.pathname));
+    const role = this.store.effectiveRole(user, authKey);
     if (!role.perm_auth) return respond(mispError(403, AUTH_FAILED, url.pathname));
 
     let body: unknown;
@@ -282,7 +295,7 @@ export class SimServer {
     if (route.permission && !role[route.permission])
       return respond(mispError(403, NO_PERMISSION, url.pathname));
 
-    const rest = segments.slice(actionRoute ? 2 : 1);
+    const rest = segments.slice(base + (actionRoute ? 2 : 1));
     const named: Record<string, string> = {};
     const params: string[] = [];
     for (const segment of rest) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MispSim, startMispSim } from './index';
+import { call } from './test-support';
 
 let sim: MispSim | undefined;
 
@@ -7,19 +8,6 @@ afterEach(async () => {
   await sim?.close();
   sim = undefined;
 });
-
-function call(target: MispSim, path: string, init: { method?: string; key?: string; body?: unknown } = {}) {
-  return fetch(`${target.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      Accept: 'application/json',
-      'Content-Type': 'application/json',
-      Authorization: init.key ?? target.apiKey,
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    redirect: 'manual',
-  });
-}
 
 describe('seeds', () => {
   it('citizenlab holds the replay start plus 14 real events, with their tags and orgs', async () => {
@@ -38,7 +26,7 @@ describe('seeds', () => {
     expect(body.response.Attribute).toHaveLength(1);
     expect(body.response.Attribute[0]?.Event.Orgc.name).toBe('citizenlab');
     const lists = (await (await call(sim, '/warninglists/index')).json()) as { Warninglists: unknown[] };
-    expect(lists.Warninglists).toHaveLength(12);
+    expect(lists.Warninglists).toHaveLength(19);
   });
 
   it('empty has the users and nothing else', async () => {
@@ -52,7 +40,7 @@ describe('seeds', () => {
 describe('users and permissions', () => {
   it('the read-only user cannot add, sight or publish, and getVersion says so', async () => {
     sim = await startMispSim({ seed: 'replay' });
-    const key = sim.users.readOnly.apiKey;
+    const key = sim.users.readOnly!.apiKey;
     const version = (await (await call(sim, '/servers/getVersion', { key })).json()) as Record<
       string,
       unknown
@@ -68,11 +56,11 @@ describe('users and permissions', () => {
 
   it('the analyst of another org does not see org-only events and cannot create tags', async () => {
     sim = await startMispSim({ seed: 'replay' });
-    const key = sim.users.analyst.apiKey;
+    const key = sim.users.analyst!.apiKey;
     const me = (await (await call(sim, '/users/view/me', { key })).json()) as {
       Organisation: { name: string };
     };
-    expect(me.Organisation.name).toBe(sim.users.analyst.orgName);
+    expect(me.Organisation.name).toBe(sim.users.analyst!.orgName);
     // Event 1 has distribution 0 (ORGNAME only).
     expect((await call(sim, '/events/view/1', { key })).status).toBe(404);
     const added = await call(sim, '/events/add', {
@@ -85,7 +73,7 @@ describe('users and permissions', () => {
     });
     const event = (await added.json()) as { Event: { Tag: { name: string }[]; Orgc: { name: string } } };
     expect(event.Event.Tag.map((tag) => tag.name)).toEqual(['tlp:amber']);
-    expect(event.Event.Orgc.name).toBe(sim.users.analyst.orgName);
+    expect(event.Event.Orgc.name).toBe(sim.users.analyst!.orgName);
     expect((await call(sim, '/events/publish/2', { key, method: 'POST' })).status).toBe(403);
   });
 
@@ -104,11 +92,11 @@ describe('users and permissions', () => {
     expect(again.Event.orgc_id).toBe(byAdmin.Event.orgc_id);
     const byAnalyst = (await (
       await call(sim, '/events/add', {
-        key: sim.users.analyst.apiKey,
+        key: sim.users.analyst!.apiKey,
         body: { info: 'analyst tries', Orgc: { name: 'Someone else' } },
       })
     ).json()) as Added;
-    expect(byAnalyst.Event.Orgc.name).toBe(sim.users.analyst.orgName);
+    expect(byAnalyst.Event.Orgc.name).toBe(sim.users.analyst!.orgName);
     expect([...sim.store.orgs.values()].map((org) => org.name)).not.toContain('Someone else');
   });
 });
@@ -139,7 +127,7 @@ describe('sightings/delete', () => {
     sim = await startMispSim({ seed: 'replay' });
     // Sighting 1 (seed) belongs to ORGNAME; the analyst cannot see or delete it.
     expect(
-      (await call(sim, '/sightings/delete/1', { key: sim.users.analyst.apiKey, method: 'POST' })).status,
+      (await call(sim, '/sightings/delete/1', { key: sim.users.analyst!.apiKey, method: 'POST' })).status,
     ).toBe(404);
   });
 });

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import type { WarninglistFile, WarninglistRow } from './types';
 
 /**
- * Warninglists as MISP 2.5.1 loads and checks them (transcripts 095-101): lists come from the
- * misp-warninglists `list.json` files in test/fixtures/misp/warninglists; checks are case-sensitive;
- * `cidr` lists match by range, `hostname` lists match the host and its sub-domains (URLs included),
+ * Warninglists as MISP 2.5.1 loads and checks them (transcripts 095-101, 121-123, 186): lists come
+ * from the misp-warninglists `list.json` files in test/fixtures/misp/warninglists; checks are
+ * case-sensitive; `cidr` lists match by range (a bare address is its /32 or /128, and is what the
+ * answer names), `hostname` lists match the entry, every sub-domain of it and URLs on either but
+ * never its parent domain (Warninglist::__evalHostname; entries lose leading and trailing dots),
  * `string` lists match exactly.
  */
 
@@ -14,18 +16,25 @@ const WARNINGLIST_DIR = new URL('../fixtures/misp/warninglists/', import.meta.ur
 
 /** Every list file shipped in the fixtures, in file-name order (the order MISP assigns ids). */
 export const ALL_WARNINGLIST_FILES = [
+  'common-contact-emails',
   'common-ioc-false-positive',
+  'dynamic-dns',
   'empty-hashes',
+  'google',
   'ipv6-linklocal',
   'multicast',
+  'public-dns-v4',
+  'public-dns-v6',
   'rfc1918',
   'rfc3849',
   'rfc5735',
   'rfc6598',
   'rfc6761',
   'second-level-tlds',
+  'security-provider-blogpost',
   'tlds',
   'tranco10k',
+  'url-shortener',
 ] as const;
 
 /** The five lists the recording copied onto the server before transcript 095. */
@@ -70,7 +79,10 @@ export function loadWarninglistFile(file: string): WarninglistFile {
 }
 
 interface CompiledList {
+  /** Ranges wider than one address. */
   cidrs: { range: [ipaddr.IPv4 | ipaddr.IPv6, number]; entry: string }[];
+  /** Single addresses (normalised) → the entry as MISP stores it ("8.8.8.8/32"). */
+  addresses: Map<string, string>;
   exact: Map<string, string>;
   regexps: { regexp: RegExp; entry: string }[];
 }
@@ -80,20 +92,29 @@ const compiled = new WeakMap<WarninglistFile, CompiledList>();
 function compile(list: WarninglistFile): CompiledList {
   const existing = compiled.get(list);
   if (existing) return existing;
-  const result: CompiledList = { cidrs: [], exact: new Map(), regexps: [] };
+  const result: CompiledList = { cidrs: [], addresses: new Map(), exact: new Map(), regexps: [] };
   for (const entry of list.entries) {
     if (list.type === 'cidr') {
       try {
         const range = entry.includes('/')
           ? ipaddr.parseCIDR(entry)
           : ([ipaddr.parse(entry), entry.includes(':') ? 128 : 32] as [ipaddr.IPv4 | ipaddr.IPv6, number]);
-        result.cidrs.push({ range, entry });
+        const single = range[1] === (range[0].kind() === 'ipv4' ? 32 : 128);
+        const stored = entry.includes('/') ? entry : `${entry}/${range[1]}`;
+        if (single) result.addresses.set(range[0].toNormalizedString(), stored);
+        else result.cidrs.push({ range, entry: stored });
       } catch {
         // MISP skips entries it cannot parse as ranges.
       }
+    } else if (list.type === 'hostname') {
+      const host = entry.replace(/^\.+|\.+$/g, '');
+      if (host !== '') result.exact.set(host, host);
     } else if (list.type === 'regex') {
       try {
-        result.regexps.push({ regexp: new RegExp(entry.replace(/^\/(.*)\/[a-z]*$/, '$1')), entry });
+        // Entries are PCRE literals such as `/^(abuse|soc)\@.*$/i`: keep the flags JavaScript knows.
+        const literal = /^\/(.*)\/([a-z]*)$/s.exec(entry);
+        const flags = [...(literal?.[2] ?? '')].filter((flag) => 'ims'.includes(flag)).join('');
+        result.regexps.push({ regexp: new RegExp(literal ? (literal[1] ?? '') : entry, flags), entry });
       } catch {
         // Invalid patterns never match.
       }
@@ -122,6 +143,8 @@ export function matchWarninglist(list: WarninglistFile, value: string): string |
       if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
         parsed = (parsed as ipaddr.IPv6).toIPv4Address();
       }
+      const single = lists.addresses.get(parsed.toNormalizedString());
+      if (single !== undefined) return single;
       for (const { range, entry } of lists.cidrs) {
         if (range[0].kind() === parsed.kind() && parsed.match(range)) return entry;
       }

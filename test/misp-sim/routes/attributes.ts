@@ -27,7 +27,7 @@ import {
   toPositiveInt,
   valueMatches,
 } from '../match';
-import { attributeSearchRow, type JsonObject } from '../render';
+import { attributeSaved, attributeSearchRow, type JsonObject, warningEntries } from '../render';
 import type { SimStore } from '../store';
 import type { AttributeRow, EventRow, UserRow } from '../types';
 import { checkWarninglists } from '../warninglists';
@@ -150,25 +150,14 @@ function restSearch({ req, user, store }: HandlerContext): SimResponse {
         includeSightings: isOn(f.includeSightings),
         includeContext: isOn(f.includeContext),
         includeEventUuid: isOn(f.includeEventUuid),
+        includeCorrelations: isOn(f.includeCorrelations),
+        withAttachments: isOn(f.withAttachments),
         // Only IDS attributes are annotated (transcript 100).
-        warnings:
-          withHits && attribute.toIds && hits.length > 0
-            ? hits.map((hit) => ({
-                match: hit.match,
-                value,
-                warninglist_id: String(hit.list.id),
-                warninglist_name: hit.list.name,
-                warninglist_category: hit.list.category,
-              }))
-            : undefined,
+        warnings: withHits && attribute.toIds && hits.length > 0 ? warningEntries(hits, value) : undefined,
       }),
     );
   }
   return ok({ response: { Attribute: rows } }, restSearchHeaders(resultCount, skipped));
-}
-
-function canModifyEvent(store: SimStore, user: UserRow, event: EventRow): boolean {
-  return store.isSiteAdmin(user) || event.orgcId === user.orgId || event.orgId === user.orgId;
 }
 
 function add({ req, user, store }: HandlerContext): SimResponse {
@@ -178,35 +167,14 @@ function add({ req, user, store }: HandlerContext): SimResponse {
   const event = ref === undefined ? undefined : store.eventByIdOrUuid(ref);
   if (!event || !store.canSeeEvent(user, event))
     return mispError(404, 'Invalid event', `/attributes/add/${ref ?? ''}`);
-  if (!canModifyEvent(store, user, event))
+  if (!store.canModifyEvent(user, event))
     return mispError(403, NO_PERMISSION, `/attributes/add/${ref ?? ''}`);
   const f = filters(req);
   const input = (f.Attribute && typeof f.Attribute === 'object' ? f.Attribute : f) as Record<string, unknown>;
   const result = store.addAttribute(user, event, input);
   if (!result.ok) return saveFail('Could not add Attribute', '/attributes/add', result.errors);
-  const attribute = result.attribute;
   return ok({
-    Attribute: {
-      id: String(attribute.id),
-      event_id: String(attribute.eventId),
-      object_id: '0',
-      object_relation: null,
-      category: attribute.category,
-      type: attribute.type,
-      value1: attribute.value1,
-      value2: attribute.value2,
-      to_ids: attribute.toIds,
-      uuid: attribute.uuid,
-      timestamp: String(attribute.timestamp),
-      distribution: String(attribute.distribution),
-      sharing_group_id: '0',
-      comment: attribute.comment,
-      deleted: attribute.deleted,
-      disable_correlation: attribute.disableCorrelation,
-      first_seen: null,
-      last_seen: null,
-      value: store.valueOf(attribute),
-    },
+    Attribute: attributeSaved(result.attribute),
     AttributeTag: [],
   });
 }
@@ -220,7 +188,7 @@ function remove({ req, user, store }: HandlerContext): SimResponse {
   const attribute = store.attributeByIdOrUuid(ref);
   if (!attribute || !store.canSeeAttribute(user, attribute)) return mispError(404, 'Invalid attribute', url);
   const event = store.events.get(attribute.eventId);
-  if (!event || !canModifyEvent(store, user, event)) return mispError(403, NO_PERMISSION, url);
+  if (!event || !store.canModifyEvent(user, event)) return mispError(403, NO_PERMISSION, url);
   store.softDeleteAttribute(attribute);
   return ok({ message: 'Attribute deleted.' });
 }

@@ -27,7 +27,10 @@ import type { SimStore } from '../store';
 import type { EventRow, UserRow } from '../types';
 import { GET_WITHOUT_PARAMS, isParameterlessGet, resolveTagFilter, searchAttributes } from './attributes';
 
-/** /events/add, view, index, restSearch, publish (transcripts 010-013, 018, 064-072, 076-081, 085, 088, 102). */
+/**
+ * /events/add, view, index, restSearch, publish (transcripts 010-013, 018, 064-072, 076-081, 085, 088,
+ * 102, 108, 124, 128, 141, 150, 154, 155, 161, 162, 164, 183).
+ */
 
 const EVENTS_ADD_DESCRIPTION = {
   name: '/events/add API description',
@@ -66,6 +69,9 @@ function add({ req, user, store, baseUrl }: HandlerContext): SimResponse {
       );
     case 'invalid':
       return saveFail('Could not add Event', '/events/add', result.errors);
+    case 'invalid-sharing-group':
+      // MISP throws MethodNotAllowedException here: 405, nothing created (transcript 162).
+      return mispError(405, 'Invalid Sharing Group or not authorised.', '/events/add');
     case 'created':
       return ok(eventFull(store, user, result.event, { includeSightings: false }));
   }
@@ -81,7 +87,7 @@ function view({ req, user, store }: HandlerContext): SimResponse {
   const ref = req.params[0];
   const event = findVisibleEvent(store, user, ref);
   if (!event) return mispError(404, 'Invalid event', req.path);
-  return ok(eventFull(store, user, event, { includeDeleted: isOn(req.named.deleted) }));
+  return ok(eventFull(store, user, event, { includeDeleted: isOn(req.named.deleted), warnings: true }));
 }
 
 function publish({ req, user, store }: HandlerContext): SimResponse {

@@ -89,7 +89,7 @@ function remove({ req, user, role, store }: HandlerContext): SimResponse {
   if (!sighting || (!store.isSiteAdmin(user) && sighting.orgId !== user.orgId)) {
     return mispError(404, 'Invalid sighting.', url);
   }
-  store.sightings.delete(sighting.id);
+  store.deleteSighting(sighting);
   return saveSuccess('Sighting successfuly deleted.', url, ref);
 }
 

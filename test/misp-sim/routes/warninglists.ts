@@ -1,8 +1,17 @@
-import { type HandlerContext, mispError, ok, type Route, type SimResponse, saveSuccess } from '../http';
+import {
+  bodyObject,
+  type HandlerContext,
+  mispError,
+  ok,
+  type Route,
+  type SimResponse,
+  saveSuccess,
+} from '../http';
+import { likeToRegExp, parseFlag } from '../match';
 import { type JsonObject, warninglistRow } from '../render';
 import { checkWarninglists } from '../warninglists';
 
-/** /warninglists/index, update, toggleEnable, checkValue (transcripts 083, 084, 095-099). */
+/** /warninglists/index, update, toggleEnable, checkValue (transcripts 083, 084, 095-099, 121-123, 186). */
 
 function index({ store }: HandlerContext): SimResponse {
   const lists = [...store.warninglists.values()].sort((a, b) => b.id - a.id).map(warninglistRow);
@@ -16,22 +25,30 @@ function update({ req, store }: HandlerContext): SimResponse {
   return saveSuccess(`Successfully updated ${count} warninglists.`, '/warninglists/update');
 }
 
+/**
+ * WarninglistsController::toggleEnable (transcripts 097, 122): lists by `id` (one or a list), else by
+ * `name` (one or a list; LOWER(name) LIKE, so case-insensitive and `%` works); `enabled` sets the
+ * state, without it each list is flipped.
+ */
 function toggleEnable({ req, store }: HandlerContext): SimResponse {
   const url = '/warninglists/toggleEnable';
   if (req.method !== 'POST') return mispError(405, 'This method is only accessible via POST requests.', url);
-  const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-  const ids = (Array.isArray(body.id) ? body.id : body.id === undefined ? [] : [body.id]).map(String);
-  const names = (Array.isArray(body.name) ? body.name : body.name === undefined ? [] : [body.name]).map(
-    String,
-  );
-  const enable =
-    body.enabled === undefined ? true : body.enabled === true || body.enabled === 1 || body.enabled === '1';
-  const lists = [...store.warninglists.values()].filter(
-    (list) => ids.includes(String(list.id)) || names.includes(list.name),
-  );
+  const body = bodyObject(req);
+  const listOf = (raw: unknown): string[] =>
+    (Array.isArray(raw) ? raw : raw === undefined || raw === null || raw === '' ? [] : [raw]).map(String);
+  const ids = listOf(body.id);
+  const names = ids.length === 0 ? listOf(body.name) : [];
+  const lists = [...store.warninglists.values()]
+    .filter(
+      (list) =>
+        ids.includes(String(list.id)) || names.some((name) => likeToRegExp(name, true).test(list.name)),
+    )
+    .sort((a, b) => a.id - b.id);
   if (lists.length === 0) return ok({ saved: false, errors: 'Warninglist(s) not found.' });
-  for (const list of lists) list.enabled = enable;
-  return ok({ saved: true, success: `${lists.length} warninglist(s) ${enable ? 'enabled' : 'disabled'}` });
+  const wanted = parseFlag(body.enabled);
+  for (const list of lists) list.enabled = wanted ?? !list.enabled;
+  const done = wanted === null ? 'toggled' : wanted ? 'enabled' : 'disabled';
+  return ok({ saved: true, success: `${lists.length} warninglist(s) ${done}` });
 }
 
 function checkValue({ req, store }: HandlerContext): SimResponse {
