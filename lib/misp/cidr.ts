@@ -1,68 +1,119 @@
 import ipaddr from 'ipaddr.js';
-import type { MispAttribute } from './schemas';
 
 /**
- * MISP does not match a plain IP against CIDR attributes (`ip-dst` "203.0.113.0/24" is not found by
- * searching "203.0.113.9"). Sightline therefore fetches the instance's CIDR attributes once
- * (`MispClient.findCidrAttributes`, cached by the caller and refreshed with the lookup cache) and
- * matches IPs locally with this index. CIDR attributes are few on real instances, so a linear scan
- * per IP is cheap; ranges are pre-parsed once.
+ * IP addresses and CIDR ranges, one implementation for everything that matches an address against
+ * ranges: MISP's CIDR attributes (MISP does not match a plain IP against the ranges it stores:
+ * `ip-dst` "203.0.113.0/24" is not found by searching "203.0.113.9", so Sightline matches locally)
+ * and the bundled `cidr` warninglists.
  */
 
 export const CIDR_ATTRIBUTE_TYPES = ['ip-src', 'ip-dst'] as const;
 
-type ParsedRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
+export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
+export type IpRange = [IpAddress, number];
 
-export interface CidrEntry<A> {
-  attribute: A;
-  range: ParsedRange;
-}
-
-/** The CIDR range an attribute value denotes, or undefined for a plain address or anything else. */
-export function parseCidrValue(value: string): ParsedRange | undefined {
-  const trimmed = value.trim();
-  if (!trimmed.includes('/')) return undefined;
-  try {
-    return ipaddr.parseCIDR(trimmed);
-  } catch {
-    return undefined;
-  }
-}
-
-function toComparable(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
-  // ::ffff:a.b.c.d is the IPv4 address for matching purposes.
+/** `::ffff:a.b.c.d` is the IPv4 address for matching purposes. */
+function comparable(address: IpAddress): IpAddress {
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
     return (address as ipaddr.IPv6).toIPv4Address();
   }
   return address;
 }
 
-export class CidrIndex<A extends Pick<MispAttribute, 'type' | 'value'>> {
-  readonly entries: CidrEntry<A>[];
+/** An address in dotted-quad or any IPv6 form (zone dropped), or undefined. */
+export function parseAddress(value: string): IpAddress | undefined {
+  const trimmed = value.trim().replace(/%[^%]*$/, '');
+  if (ipaddr.IPv4.isValidFourPartDecimal(trimmed)) return ipaddr.IPv4.parse(trimmed);
+  if (!trimmed.includes(':') || !ipaddr.IPv6.isValid(trimmed)) return undefined;
+  return comparable(ipaddr.IPv6.parse(trimmed));
+}
 
-  constructor(attributes: readonly A[]) {
-    this.entries = [];
-    for (const attribute of attributes) {
-      if (!(CIDR_ATTRIBUTE_TYPES as readonly string[]).includes(attribute.type)) continue;
-      const range = parseCidrValue(attribute.value);
-      if (range !== undefined) this.entries.push({ attribute, range });
+/** The CIDR range a value denotes (`203.0.113.0/24`), or undefined for a plain address or anything else. */
+export function parseCidrValue(value: string): IpRange | undefined {
+  const trimmed = value.trim();
+  const slash = trimmed.indexOf('/');
+  if (slash < 0) return undefined;
+  const address = parseAddress(trimmed.slice(0, slash));
+  const bitsText = trimmed.slice(slash + 1);
+  if (address === undefined || !/^\d{1,3}$/.test(bitsText)) return undefined;
+  let bits = Number(bitsText);
+  // An IPv4-mapped range (`::ffff:10.0.0.0/104`) is the IPv4 range.
+  if (address.kind() === 'ipv4' && trimmed.slice(0, slash).includes(':')) bits -= 96;
+  if (bits < 0 || bits > (address.kind() === 'ipv4' ? 32 : 128)) return undefined;
+  return [address, bits];
+}
+
+/** A range, or a plain address as the range of just itself (warninglists mix both). */
+export function parseRangeOrAddress(value: string): IpRange | undefined {
+  const range = parseCidrValue(value);
+  if (range !== undefined) return range;
+  const address = parseAddress(value);
+  return address === undefined ? undefined : [address, address.kind() === 'ipv4' ? 32 : 128];
+}
+
+export function rangeContains([network, bits]: IpRange, address: IpAddress): boolean {
+  return network.kind() === address.kind() && address.match(network, bits);
+}
+
+/** The network part of an address for a prefix length, as a map key. */
+function networkKey(bytes: readonly number[], bits: number): string {
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length && bits > 0; i++, bits -= 8) {
+    out.push(bits >= 8 ? bytes[i]! : bytes[i]! & (0xff << (8 - bits)) & 0xff);
+  }
+  return out.join('.');
+}
+
+/**
+ * Ranges indexed by prefix length: an address is matched with one map look-up per prefix length in
+ * use (at most 33 for IPv4, 129 for IPv6) instead of a scan of every range, so an instance with
+ * hundreds of thousands of ranges answers in microseconds. CIDR ranges never partly overlap: an
+ * address can be in several nested ranges, and gets all of them.
+ */
+export class CidrIndex<E extends { type: string; value: string }> {
+  private readonly byFamily = {
+    ipv4: new Map<number, Map<string, E[]>>(),
+    ipv6: new Map<number, Map<string, E[]>>(),
+  };
+  private count = 0;
+
+  constructor(entries: Iterable<E> = []) {
+    for (const entry of entries) this.add(entry);
+  }
+
+  /** Adds an entry when it is an ip-src/ip-dst range; returns whether it was added. */
+  add(entry: E): boolean {
+    if (!(CIDR_ATTRIBUTE_TYPES as readonly string[]).includes(entry.type)) return false;
+    const range = parseCidrValue(entry.value);
+    if (range === undefined) return false;
+    const [network, bits] = range;
+    const byBits = this.byFamily[network.kind()];
+    let byKey = byBits.get(bits);
+    if (byKey === undefined) {
+      byKey = new Map();
+      byBits.set(bits, byKey);
     }
+    const key = networkKey(network.toByteArray(), bits);
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [entry]);
+    else list.push(entry);
+    this.count++;
+    return true;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.count;
   }
 
-  /** The CIDR attributes whose range contains `ip` (an address, not a range); [] when not an IP. */
-  match(ip: string): A[] {
-    const trimmed = ip.trim();
-    if (!ipaddr.isValid(trimmed)) return [];
-    const address = toComparable(ipaddr.parse(trimmed));
-    const hits: A[] = [];
-    for (const { attribute, range } of this.entries) {
-      const [network, bits] = range;
-      if (network.kind() !== address.kind()) continue;
-      if (address.match(network, bits)) hits.push(attribute);
+  /** The entries whose range contains `ip` (an address, not a range); [] when it is not an IP. */
+  match(ip: string): E[] {
+    const address = parseAddress(ip);
+    if (address === undefined) return [];
+    const bytes = address.toByteArray();
+    const hits: E[] = [];
+    for (const [bits, byKey] of this.byFamily[address.kind()]) {
+      const found = byKey.get(networkKey(bytes, bits));
+      if (found !== undefined) hits.push(...found);
     }
     return hits;
   }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CidrIndex, parseCidrValue } from './cidr';
 import {
   attributeMatchKeys,
   groupAttributesByValue,
@@ -76,31 +75,5 @@ describe('grouping attributes by input value', () => {
     expect(grouped.get('2001:DB8:0::1')?.map((a) => a.id)).toEqual(['4']);
     expect(grouped.get('miss.example')).toEqual([]);
     expect(grouped.size).toBe(6);
-  });
-});
-
-describe('CidrIndex', () => {
-  const attributes = [
-    { id: '1', type: 'ip-dst', value: '203.0.113.0/24' },
-    { id: '2', type: 'ip-src', value: '10.0.0.0/8' },
-    { id: '3', type: 'ip-dst', value: '2001:db8::/32' },
-    { id: '4', type: 'ip-dst', value: '198.51.100.23' },
-    { id: '5', type: 'domain', value: '10.0.0.0/8' },
-    { id: '6', type: 'ip-dst', value: 'not/a-range' },
-  ];
-  const index = new CidrIndex(attributes);
-
-  it('keeps only ip ranges', () => {
-    expect(index.entries.map((entry) => entry.attribute.id)).toEqual(['1', '2', '3']);
-    expect(parseCidrValue('198.51.100.23')).toBeUndefined();
-  });
-
-  it('finds the ranges containing an address', () => {
-    expect(index.match('203.0.113.77').map((a) => a.id)).toEqual(['1']);
-    expect(index.match('10.200.1.1').map((a) => a.id)).toEqual(['2']);
-    expect(index.match('::ffff:10.1.2.3').map((a) => a.id)).toEqual(['2']);
-    expect(index.match('2001:DB8:1::5').map((a) => a.id)).toEqual(['3']);
-    expect(index.match('192.0.2.1')).toEqual([]);
-    expect(index.match('evil.example')).toEqual([]);
   });
 });
