@@ -1,22 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { MispClient } from '../misp/client';
+import { fakeFetch, loadTranscript, TEST_KEY, TEST_URL } from '../misp/transcripts.test-support';
 import {
+  bundledAnnotation,
   bundledBenignMark,
+  bundledPlatformListNames,
   bundledWarninglistNames,
-  checkValueRequestBody,
-  mergeServerBenign,
-  parseCheckValueAnswer,
+  serverAnnotation,
 } from './benign';
+import platformLists from './data/platform-lists.json';
+import { USER_CONTENT_PLATFORMS } from './data/user-content';
 import type { IndicatorKind } from './model';
-
-const transcripts = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'misp', 'transcripts');
-const Transcript = z.object({
-  request: z.object({ body: z.unknown() }),
-  response: z.object({ body: z.unknown() }),
-});
-const load = (name: string) => Transcript.parse(JSON.parse(readFileSync(join(transcripts, name), 'utf8')));
+import { platformListsFromFixtures } from './platform-lists.test-support';
 
 describe('bundledBenignMark', () => {
   it.each<[IndicatorKind, string, string | null]>([
@@ -62,60 +58,125 @@ describe('bundledBenignMark', () => {
   });
 });
 
-describe('server checkValue', () => {
-  it('lower-cases and de-duplicates the request values', () => {
-    expect(checkValueRequestBody(['GOOGLE.com', 'google.com ', 'D41D8CD98F00B204E9800998ECF8427E'])).toEqual([
-      'google.com',
-      'd41d8cd98f00b204e9800998ecf8427e',
-    ]);
+describe("platforms: someone's content is never likely benign because its parent is popular", () => {
+  it.each<[IndicatorKind, string, string[]]>([
+    // Tranco lists sytes.net, blogspot.com, githubusercontent.com… (transcript 121).
+    ['domain', 'updchecking.sytes.net', ['dynamic DNS']],
+    ['url', 'http://updchecking.sytes.net/gate.php', ['dynamic DNS']],
+    ['domain', 'something.blogspot.com', ['user content on blogspot.com']],
+    ['domain', 'raw.githubusercontent.com', ['user content on githubusercontent.com']],
+    ['url', 'https://raw.githubusercontent.com/x/y/z.ps1', ['user content on githubusercontent.com']],
+    ['url', 'https://github.com/evil/tools/releases/download/v1/a.exe', ['user content on github.com']],
+    ['url', 'https://www.dropbox.com/s/abc123/invoice.zip?dl=1', ['user content on dropbox.com']],
+    ['url', 'https://pastebin.com/raw/Xy12Ab', ['user content on pastebin.com']],
+    ['domain', 'x.azurewebsites.net', ['user content on azurewebsites.net']],
+    ['domain', 'payload-7.firebaseio.com', ['user content on firebaseio.com']],
+    ['url', 'bit.ly/abc', ['URL shortener']],
+    ['email', 'ops@mail.duckdns.org', ['dynamic DNS']],
+  ])('%s %s: notes %j, no benign mark', (kind, value, notes) => {
+    const annotation = bundledAnnotation(kind, value);
+    expect(annotation.benign).toBeNull();
+    expect(annotation.notes.map((note) => note.text)).toEqual(notes);
   });
 
-  it('reads the answer recorded from MISP 2.5.1 (transcript 099)', () => {
-    const marks = parseCheckValueAnswer(load('099-warninglists-checkValue-list.json').response.body);
-    expect(marks.get('10.1.2.3')).toEqual({
+  it.each<[IndicatorKind, string, string]>([
+    ['domain', 'github.com', 'Top 10K most-used sites from Tranco'],
+    ['domain', 'blogspot.com', 'Second level TLDs as known by Mozilla Foundation'],
+    ['domain', 'bit.ly', 'Top 10K most-used sites from Tranco'],
+  ])('the platform itself (%s %s) keeps its mark', (kind, value, listName) => {
+    expect(bundledBenignMark(kind, value)?.listName).toBe(listName);
+  });
+
+  it('popular sites that are not platforms are unaffected', () => {
+    expect(bundledAnnotation('domain', 'www.google.com')).toEqual({
+      benign: { listName: 'Top 10K most-used sites from Tranco', matched: 'google.com', source: 'bundled' },
+      notes: [],
+    });
+    expect(bundledAnnotation('domain', 'mail.google.com').notes).toEqual([]);
+    expect(
+      bundledAnnotation('url', 'https://docs.google.com/document/d/1x').notes.map((n) => n.text),
+    ).toEqual(['user content on docs.google.com']);
+  });
+
+  it('every user-content entry is a host name, listed once', () => {
+    const all = USER_CONTENT_PLATFORMS.flatMap((category) => category.domains);
+    expect(new Set(all).size).toBe(all.length);
+    for (const domain of all) expect(domain).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+  });
+
+  it("bundles MISP's dynamic-DNS and URL-shortener lists exactly (compacted from the upstream files)", () => {
+    expect(platformLists).toEqual(platformListsFromFixtures());
+    expect(bundledPlatformListNames()).toEqual([
+      'List of known dynamic DNS domains (35,467 suffixes)',
+      'List of known URL Shorteners domains (255)',
+      expect.stringMatching(/^User-content platforms: free web hosting/),
+    ]);
+  });
+});
+
+describe("serverAnnotation: the analyst's MISP names the lists", () => {
+  const hitsOf = async (number: string) => {
+    const transcript = loadTranscript(number);
+    const { fetch } = fakeFetch(transcript);
+    const client = new MispClient({ url: TEST_URL, apiKey: TEST_KEY, fetch });
+    return client.checkWarninglists(z.array(z.string()).parse(transcript.request.body));
+  };
+  const kindOf = (v: string): IndicatorKind =>
+    v.includes('/') ? 'url' : /^[\d.]+$/.test(v) ? 'ipv4' : 'domain';
+
+  it("marks with the server's list name, and sets host-based hits aside for platform content (121)", async () => {
+    const hits = await hitsOf('121');
+    const annotate = (value: string) => serverAnnotation(kindOf(value), value, hits.get(value) ?? []);
+    expect(annotate('8.8.8.8').benign?.listName).toBe('List of known IPv4 public DNS resolvers');
+    expect(annotate('10.1.2.3').benign).toEqual({
       listName: 'List of RFC 1918 CIDR blocks',
       matched: '10.0.0.0/8',
       source: 'server',
     });
-    expect(marks.get('www.google.com')?.listName).toBe('Top 10K most-used sites from Tranco');
-    expect(marks.has('8.8.8.8')).toBe(false);
-  });
-
-  it('reads the empty-array answer for no hits (transcripts 083, 098)', () => {
-    expect(
-      parseCheckValueAnswer(load('083-warninglists-checkValue-none-loaded.json').response.body).size,
-    ).toBe(0);
-    expect(parseCheckValueAnswer(load('098-warninglists-checkValue-miss.json').response.body).size).toBe(0);
-  });
-
-  it('rejects a malformed answer', () => {
-    expect(() => parseCheckValueAnswer({ '8.8.8.8': [{ nope: 1 }] })).toThrow();
-    expect(() => parseCheckValueAnswer('error')).toThrow();
-  });
-
-  it('merges server marks over bundled ones and keeps the rest', () => {
-    const items = [
-      { value: '10.1.2.3', benign: null },
-      { value: '8.8.8.8', benign: null },
-      { value: 'evil.xyz', benign: { listName: 'local', matched: 'evil.xyz', source: 'bundled' as const } },
-    ];
-    const merged = mergeServerBenign(items, load('099-warninglists-checkValue-list.json').response.body);
-    expect(merged.map((i) => i.benign?.listName ?? null)).toEqual([
-      'List of RFC 1918 CIDR blocks',
-      null,
-      'local',
-    ]);
-  });
-
-  it('agrees with the server on the values of transcript 099 for the lists both have', () => {
-    const request = z.array(z.string()).parse(load('099-warninglists-checkValue-list.json').request.body);
-    const server = parseCheckValueAnswer(load('099-warninglists-checkValue-list.json').response.body);
-    const kindOf = (v: string): IndicatorKind =>
-      v.includes('://') ? 'url' : /^[\d.]+$/.test(v) ? 'ipv4' : /^[0-9a-f]{32}$/i.test(v) ? 'md5' : 'domain';
-    for (const value of request) {
-      // The server matches case-sensitively (upper-case values miss); we lower-case first, as advised.
-      if (value !== value.toLowerCase()) continue;
-      expect(bundledBenignMark(kindOf(value), value) !== null).toBe(server.has(value));
+    expect(annotate('www.google.com').benign?.listName).toBe('List of known google domains');
+    expect(annotate('sytes.net').benign?.listName).toBe('Top 10K most-used sites from Tranco');
+    for (const value of [
+      'updchecking.sytes.net',
+      'something.blogspot.com',
+      'raw.githubusercontent.com',
+      'https://raw.githubusercontent.com/x/y/z.ps1',
+    ]) {
+      expect(annotate(value).benign, value).toBeNull();
+      expect(annotate(value).notes.length, value).toBe(1);
     }
+  });
+
+  it("MISP's dynamic-DNS and shortener lists give notes, the vendors-blog hit on raw.githubusercontent.com is set aside (123)", async () => {
+    const hits = await hitsOf('123');
+    const annotate = (value: string) => serverAnnotation(kindOf(value), value, hits.get(value) ?? []);
+    expect(annotate('updchecking.sytes.net')).toMatchObject({
+      benign: null,
+      notes: [{ text: 'dynamic DNS' }],
+    });
+    expect(annotate('raw.githubusercontent.com').benign).toBeNull();
+    expect(annotate('bit.ly/abc')).toMatchObject({ benign: null, notes: [{ text: 'URL shortener' }] });
+    expect(hits.has('welivesecurity.com')).toBe(false);
+  });
+
+  it('a server list on a platform Sightline does not bundle still gives a note, not a mark', () => {
+    const annotation = serverAnnotation('domain', 'a.new-dyn-provider.site', [
+      { name: 'List of known dynamic DNS domains', matched: 'new-dyn-provider.site' },
+      { name: 'Top 10K most-used sites from Tranco', matched: 'new-dyn-provider.site' },
+    ]);
+    expect(annotation).toEqual({
+      benign: null,
+      notes: [{ kind: 'dynamic-dns', parent: 'new-dyn-provider.site', text: 'dynamic DNS' }],
+    });
+  });
+
+  it('a hostname list entry flags its sub-domains, never its parent (186)', async () => {
+    const hits = await hitsOf('186');
+    expect(
+      serverAnnotation('domain', 'blog.www.welivesecurity.com', hits.get('blog.www.welivesecurity.com') ?? [])
+        .benign?.listName,
+    ).toBe('List of known security providers/vendors blog domain');
+    expect(
+      serverAnnotation('domain', 'welivesecurity.com', hits.get('welivesecurity.com') ?? []).benign,
+    ).toBeNull();
   });
 });

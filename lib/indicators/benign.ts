@@ -1,15 +1,20 @@
 /**
- * "Likely benign" marking with MISP warninglists bundled from misp-warninglists (see data/SOURCES.md),
- * plus merging of a server `/warninglists/checkValue` answer.
+ * Warninglists: "likely benign" marks from the MISP warninglists bundled from misp-warninglists (see
+ * data/SOURCES.md) or named by the analyst's MISP (`/warninglists/checkValue`), and the notes that
+ * replace them for hosts on platforms where anyone publishes: dynamic DNS, URL shorteners and
+ * user-content platforms (data/user-content.ts). A warninglist only annotates: Sightline looks every
+ * value up, and a value MISP holds is "In MISP" whatever a list says.
  *
- * This module carries ~330 KB of list data: the background imports it, the content script must not
+ * This module carries ~700 KB of list data: the background imports it, the content script must not
  * (it only needs `scanner.ts`).
  */
 import { z } from 'zod';
+import { type IpRange, parseAddress, parseRangeOrAddress, rangeContains } from '../misp/cidr';
+import platformLists from './data/platform-lists.json';
+import { USER_CONTENT_PLATFORMS } from './data/user-content';
 import warninglistData from './data/warninglists.json';
-import { parseIpv4 } from './kinds/ipv4';
-import { parseIpv6 } from './kinds/ipv6';
-import { parseUrl } from './kinds/url';
+import { hostOf } from './derived';
+import { HostSuffixSet } from './host-suffixes';
 import type { MispType } from './misp-types';
 import type { IndicatorKind } from './model';
 import { INDICATOR_REGISTRY } from './registry';
@@ -25,6 +30,13 @@ const WarninglistFile = z.array(
   }),
 );
 
+const CompactList = z.object({
+  name: z.string(),
+  version: z.number(),
+  suffixes: z.record(z.string(), z.string()),
+});
+const PlatformListsFile = z.object({ dynamicDns: CompactList, urlShorteners: CompactList });
+
 export interface BenignMark {
   /** The warninglist's name as MISP shows it, e.g. "List of RFC 1918 CIDR blocks". */
   readonly listName: string;
@@ -33,11 +45,20 @@ export interface BenignMark {
   readonly source: 'bundled' | 'server';
 }
 
-interface Range {
-  readonly v6: boolean;
-  readonly groups: readonly number[];
-  readonly prefix: number;
-  readonly entry: string;
+export type PlatformKind = 'dynamic-dns' | 'url-shortener' | 'user-content';
+
+/** A host on a platform where anyone publishes: shown as a note, never as "likely benign". */
+export interface PlatformNote {
+  readonly kind: PlatformKind;
+  /** The platform's domain that matched (`sytes.net`, `bit.ly`, `githubusercontent.com`). */
+  readonly parent: string;
+  /** "dynamic DNS", "URL shortener", "user content on github.com". */
+  readonly text: string;
+}
+
+export interface Annotation {
+  readonly benign: BenignMark | null;
+  readonly notes: readonly PlatformNote[];
 }
 
 interface CompiledList {
@@ -45,35 +66,10 @@ interface CompiledList {
   readonly type: 'cidr' | 'string' | 'hostname' | 'substring' | 'regex';
   readonly attributes: ReadonlySet<string>;
   readonly entries: ReadonlySet<string>;
-  readonly ranges: readonly Range[];
+  readonly ranges: readonly (IpRange & { entry?: string })[];
+  readonly rangeEntries: readonly string[];
   readonly patterns: readonly RegExp[];
   readonly substrings: readonly string[];
-}
-
-/** An IP as 16-bit groups (IPv4 as two groups) for prefix comparison. */
-function ipGroups(value: string): { v6: boolean; groups: number[] } | null {
-  const v4 = parseIpv4(value);
-  if (v4 !== null) return { v6: false, groups: [v4 >>> 16, v4 & 0xffff] };
-  const v6 = parseIpv6(value);
-  return v6 === null ? null : { v6: true, groups: [...v6.groups] };
-}
-
-function inRange(ip: { v6: boolean; groups: readonly number[] }, range: Range): boolean {
-  if (ip.v6 !== range.v6) return false;
-  let bits = range.prefix;
-  for (let i = 0; bits > 0; i++, bits -= 16) {
-    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if (((ip.groups[i] ?? 0) & mask) !== ((range.groups[i] ?? 0) & mask)) return false;
-  }
-  return true;
-}
-
-function compileRange(entry: string): Range | null {
-  const [address = '', prefixText] = entry.split('/');
-  const ip = ipGroups(address);
-  if (ip === null) return null;
-  const prefix = prefixText === undefined ? (ip.v6 ? 128 : 32) : Number(prefixText);
-  return { ...ip, prefix, entry };
 }
 
 /** MISP stores regex entries PHP-style (`/…/i`). */
@@ -86,6 +82,18 @@ function compilePattern(entry: string): RegExp | null {
   }
 }
 
+function compileRanges(entries: readonly string[]): { ranges: IpRange[]; rangeEntries: string[] } {
+  const ranges: IpRange[] = [];
+  const rangeEntries: string[] = [];
+  for (const entry of entries) {
+    const range = parseRangeOrAddress(entry);
+    if (range === undefined) continue;
+    ranges.push(range);
+    rangeEntries.push(entry);
+  }
+  return { ranges, rangeEntries };
+}
+
 let compiled: readonly CompiledList[] | null = null;
 
 function lists(): readonly CompiledList[] {
@@ -95,7 +103,7 @@ function lists(): readonly CompiledList[] {
     type: list.type,
     attributes: new Set(list.matching_attributes),
     entries: new Set(list.type === 'string' || list.type === 'hostname' ? list.list : []),
-    ranges: list.type === 'cidr' ? list.list.map(compileRange).filter((r): r is Range => r !== null) : [],
+    ...(list.type === 'cidr' ? compileRanges(list.list) : { ranges: [], rangeEntries: [] }),
     patterns:
       list.type === 'regex' ? list.list.map(compilePattern).filter((r): r is RegExp => r !== null) : [],
     substrings: list.type === 'substring' ? list.list : [],
@@ -103,11 +111,27 @@ function lists(): readonly CompiledList[] {
   return compiled;
 }
 
-function hostOf(kind: IndicatorKind, value: string): string | null {
-  if (kind === 'domain') return value;
-  if (kind === 'url') return parseUrl(value)?.host ?? null;
-  if (kind === 'email') return value.slice(value.lastIndexOf('@') + 1);
-  return null;
+interface Platforms {
+  readonly dynamicDns: HostSuffixSet;
+  readonly dynamicDnsName: string;
+  readonly urlShorteners: HostSuffixSet;
+  readonly urlShortenersName: string;
+  readonly userContent: HostSuffixSet;
+}
+
+let platformSets: Platforms | null = null;
+
+function platforms(): Platforms {
+  if (platformSets !== null) return platformSets;
+  const data = PlatformListsFile.parse(platformLists);
+  platformSets = {
+    dynamicDns: HostSuffixSet.fromCompact(data.dynamicDns.suffixes),
+    dynamicDnsName: data.dynamicDns.name,
+    urlShorteners: HostSuffixSet.fromCompact(data.urlShorteners.suffixes),
+    urlShortenersName: data.urlShorteners.name,
+    userContent: HostSuffixSet.fromEntries(USER_CONTENT_PLATFORMS.flatMap((category) => category.domains)),
+  };
+  return platformSets;
 }
 
 /** `a.b.evil.com` matches entry `evil.com`: walk the host's parent names. */
@@ -130,10 +154,10 @@ function matchList(list: CompiledList, kind: IndicatorKind, value: string): stri
       return host === null ? null : matchHostname(host, list.entries);
     }
     case 'cidr': {
-      const address = kind === 'cidr' ? value.slice(0, value.indexOf('/')) : value;
-      const ip = ipGroups(address);
-      if (ip === null) return null;
-      return list.ranges.find((r) => inRange(ip, r))?.entry ?? null;
+      const address = parseAddress(kind === 'cidr' ? value.slice(0, value.indexOf('/')) : value);
+      if (address === undefined) return null;
+      const index = list.ranges.findIndex((range) => rangeContains(range, address));
+      return index < 0 ? null : list.rangeEntries[index]!;
     }
     case 'substring':
       return list.substrings.find((s) => value.includes(s)) ?? null;
@@ -148,71 +172,114 @@ function kindTypes(kind: IndicatorKind): readonly MispType[] {
 }
 
 /**
- * Checks a normalised value against the bundled warninglists that apply to its MISP types, the way
- * MISP does (lists are lower-case; so is the value). Returns the first matching list, or null.
+ * The platform notes of a value: its host (a domain, a URL's host, an e-mail's domain) is or is below
+ * a dynamic-DNS provider, a URL shortener or a user-content platform.
  */
-export function bundledBenignMark(kind: IndicatorKind, value: string): BenignMark | null {
-  const types = kindTypes(kind);
+export function platformNotes(kind: IndicatorKind, value: string): PlatformNote[] {
+  const host = hostOf(kind, value.toLowerCase());
+  if (host === null || parseAddress(host) !== undefined) return [];
+  const sets = platforms();
+  const notes: PlatformNote[] = [];
+  const dynamic = sets.dynamicDns.match(host);
+  if (dynamic !== null) notes.push({ kind: 'dynamic-dns', parent: dynamic, text: 'dynamic DNS' });
+  const shortener = sets.urlShorteners.match(host);
+  if (shortener !== null) notes.push({ kind: 'url-shortener', parent: shortener, text: 'URL shortener' });
+  const content = sets.userContent.match(host);
+  if (content !== null) {
+    notes.push({ kind: 'user-content', parent: content, text: `user content on ${content}` });
+  }
+  return notes;
+}
+
+/**
+ * Whether a platform note rules out a host-based "likely benign" mark: a URL on the platform, or a
+ * name below the platform's own domain. The platform's domain written on its own (`github.com`,
+ * `bit.ly`) is the popular site itself and keeps its marks.
+ */
+function isSomeonesContent(kind: IndicatorKind, value: string, notes: readonly PlatformNote[]): boolean {
+  if (notes.length === 0) return false;
+  if (kind === 'url') return true;
+  const host = hostOf(kind, value.toLowerCase());
+  return notes.some((note) => host !== note.parent);
+}
+
+/**
+ * Checks a normalised value against the bundled warninglists that apply to its MISP types, the way
+ * MISP does (lists are lower-case; so is the value), and against the platform lists. A host that is
+ * someone's content on a platform gets notes and no benign mark.
+ */
+export function bundledAnnotation(kind: IndicatorKind, value: string): Annotation {
   const lower = value.toLowerCase();
+  const notes = platformNotes(kind, lower);
+  if (isSomeonesContent(kind, lower, notes)) return { benign: null, notes };
+  const types = kindTypes(kind);
   for (const list of lists()) {
     if (!types.some((t) => list.attributes.has(t))) continue;
     const matched = matchList(list, kind, lower);
-    if (matched !== null) return { listName: list.name, matched, source: 'bundled' };
+    if (matched !== null) return { benign: { listName: list.name, matched, source: 'bundled' }, notes };
   }
-  return null;
+  return { benign: null, notes };
 }
 
-/** Names of the bundled lists (for display in settings/about). */
+/** The first bundled list that calls a value likely benign, or null (platform rule included). */
+export function bundledBenignMark(kind: IndicatorKind, value: string): BenignMark | null {
+  return bundledAnnotation(kind, value).benign;
+}
+
+/** Names of the bundled warninglists (the options page lists them). */
 export function bundledWarninglistNames(): string[] {
   return lists().map((l) => l.name);
 }
 
-/** Body for `POST /warninglists/checkValue`: distinct lower-cased values (server matching is case-sensitive). */
-export function checkValueRequestBody(values: readonly string[]): string[] {
-  return [...new Set(values.map((v) => v.trim().toLowerCase()))];
+/** The bundled lists that give notes instead of marks (the options page lists them). */
+export function bundledPlatformListNames(): string[] {
+  const sets = platforms();
+  return [
+    `${sets.dynamicDnsName} (${sets.dynamicDns.size.toLocaleString('en')} suffixes)`,
+    `${sets.urlShortenersName} (${sets.urlShorteners.size})`,
+    `User-content platforms: ${USER_CONTENT_PLATFORMS.map((c) => c.name).join(', ')} (${sets.userContent.size} domains)`,
+  ];
 }
 
-const CheckValueHit = z.object({
-  id: z.union([z.string(), z.number()]),
-  name: z.string(),
-  matched: z.string().optional(),
-});
-
-/** `{value: [{id, name, matched}]}`, or `[]` when nothing matched (PHP's empty array). */
-const CheckValueAnswer = z.union([
-  z.array(z.unknown()).length(0),
-  z.record(z.string(), z.array(CheckValueHit)),
-]);
-
-/** Parses a `/warninglists/checkValue` answer into the first hit per (lower-cased) value. */
-export function parseCheckValueAnswer(answer: unknown): Map<string, BenignMark> {
-  const parsed = CheckValueAnswer.parse(answer);
-  const marks = new Map<string, BenignMark>();
-  if (Array.isArray(parsed)) return marks;
-  for (const [value, hits] of Object.entries(parsed)) {
-    const first = hits[0];
-    if (first !== undefined) {
-      marks.set(value.toLowerCase(), {
-        listName: first.name,
-        matched: first.matched ?? value,
-        source: 'server',
-      });
-    }
-  }
-  return marks;
+/** A `/warninglists/checkValue` hit (`lib/misp` reads and validates the answer). */
+export interface ServerListHit {
+  readonly name: string;
+  readonly matched?: string;
 }
 
 /**
- * Merges a server answer into already-marked items: the server's lists (the ones the analyst's MISP
- * has enabled) win; a bundled mark stays when the server said nothing about the value.
+ * What the analyst's MISP said about a value (the hits `/warninglists/checkValue` returned for it):
+ * the first list that marks it likely benign, with the server's list name. MISP's own dynamic-DNS
+ * and URL-shortener lists give notes, never a mark; for someone's content on a platform, hits whose
+ * entry is a host name (`githubusercontent.com` for `raw.githubusercontent.com`) are set aside.
  */
-export function mergeServerBenign<T extends { readonly value: string; readonly benign: BenignMark | null }>(
-  items: readonly T[],
-  answer: unknown,
-): T[] {
-  const server = parseCheckValueAnswer(answer);
-  return items.map((item) => {
-    const mark = server.get(item.value.toLowerCase());
-    return mark === undefined ? item : { ...item, benign: mark };
-  });
+export function serverAnnotation(
+  kind: IndicatorKind,
+  value: string,
+  hits: readonly ServerListHit[],
+): Annotation {
+  const lower = value.toLowerCase();
+  const sets = platforms();
+  const notes = platformNotes(kind, lower);
+  const listNotes: Record<string, Omit<PlatformNote, 'parent'>> = {
+    [sets.dynamicDnsName]: { kind: 'dynamic-dns', text: 'dynamic DNS' },
+    [sets.urlShortenersName]: { kind: 'url-shortener', text: 'URL shortener' },
+  };
+  for (const hit of hits) {
+    const note = listNotes[hit.name];
+    if (note !== undefined && !notes.some((known) => known.kind === note.kind)) {
+      notes.push({ ...note, parent: hit.matched ?? lower });
+    }
+  }
+  const content = isSomeonesContent(kind, lower, notes);
+  const mark = hits.find(
+    (hit) =>
+      listNotes[hit.name] === undefined &&
+      !(content && parseRangeOrAddress(hit.matched ?? lower) === undefined),
+  );
+  return {
+    benign:
+      mark === undefined ? null : { listName: mark.name, matched: mark.matched ?? lower, source: 'server' },
+    notes,
+  };
 }
