@@ -1,9 +1,9 @@
 import { startBackground } from '../lib/background';
-import { bundledBenignMark } from '../lib/indicators/benign';
+import { bundledAnnotation, serverAnnotation } from '../lib/indicators/benign';
 
 export default defineBackground({
   type: 'module',
   main() {
-    startBackground({ isBenign: ({ type, value }) => bundledBenignMark(type, value)?.listName ?? null });
+    startBackground({ annotators: { bundled: bundledAnnotation, server: serverAnnotation } });
   },
 });

@@ -5,6 +5,8 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
  * - `lookups`: MISP answers per instance and value, hits and misses, with the time they were fetched.
  * - `outbox`: writes to MISP (events, attributes, sightings) kept until MISP confirms them.
  * - `alerts`: notifications raised for watched tags.
+ * - `cidr`: per instance, the compact index of MISP's CIDR ranges (id, value, timestamp), refreshed
+ *   incrementally.
  * Values are stored as plain data; readers re-validate them with zod (a stored record may be from an
  * older version of Sightline).
  */
@@ -15,8 +17,34 @@ export interface LookupRecord {
   instanceId: string;
   value: string;
   fetchedAt: number;
+  /** Last time a lookup read it (kept to within minutes): the least recently used go first. */
+  usedAt: number;
   /** Normalised matches (see lib/lookup/matches.ts); empty for a miss. */
   matches: unknown[];
+  /** MISP holds more attributes for the value than were read (a single value, asked on its own). */
+  capped?: boolean;
+  /** The instance's warninglists that hit the value; absent when they could not be asked. */
+  lists?: unknown[];
+  /** An IP checked against only the first this-many CIDR ranges of the instance. */
+  rangesChecked?: number;
+  /** About how much the record takes (its matches as JSON), for the cache's size limit. */
+  bytes: number;
+}
+
+export interface CidrRecord {
+  instanceId: string;
+  /** When the index was last brought up to date, and last fetched whole (ms). */
+  fetchedAt: number;
+  fullAt: number;
+  /** The newest attribute timestamp seen (Unix seconds): the next incremental fetch starts there. */
+  newest: number;
+  /** False when the instance holds more ranges than the index keeps. */
+  complete: boolean;
+  /** The ranges, as parallel lists (compact in storage). */
+  ids: string[];
+  types: string[];
+  values: string[];
+  timestamps: number[];
 }
 
 export interface OutboxRecord {
@@ -42,7 +70,12 @@ export interface AlertRecord {
 }
 
 interface SightlineDB extends DBSchema {
-  lookups: { key: string; value: LookupRecord; indexes: { fetchedAt: number; instanceId: string } };
+  lookups: {
+    key: string;
+    value: LookupRecord;
+    indexes: { fetchedAt: number; instanceId: string; usedAt: number };
+  };
+  cidr: { key: string; value: CidrRecord };
   outbox: { key: string; value: OutboxRecord; indexes: { state: string; createdAt: number } };
   alerts: { key: string; value: AlertRecord; indexes: { createdAt: number } };
 }
@@ -50,11 +83,11 @@ interface SightlineDB extends DBSchema {
 export type SightlineDatabase = IDBPDatabase<SightlineDB>;
 
 export const DB_NAME = 'sightline';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
   return openDB<SightlineDB>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         const lookups = db.createObjectStore('lookups', { keyPath: 'key' });
         lookups.createIndex('fetchedAt', 'fetchedAt');
@@ -64,6 +97,13 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
         outbox.createIndex('createdAt', 'createdAt');
         const alerts = db.createObjectStore('alerts', { keyPath: 'id' });
         alerts.createIndex('createdAt', 'createdAt');
+      }
+      if (oldVersion < 2) {
+        // A cache: records from version 1 lack `usedAt` and `bytes`, so they are dropped, not migrated.
+        const lookups = transaction.objectStore('lookups');
+        void lookups.clear();
+        lookups.createIndex('usedAt', 'usedAt');
+        db.createObjectStore('cidr', { keyPath: 'instanceId' });
       }
     },
   });

@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { openDatabase } from '../db';
+import { bundledAnnotation, serverAnnotation } from '../indicators/benign';
+import type { PageIndicator } from '../indicators/page-indicators';
+import type { RetryState } from '../lookup/retry';
 import type { LookupSource } from '../lookup/service';
+import type { ValueStatus } from '../lookup/status';
 import { MispError } from '../misp';
 import type { MispInstance } from '../settings';
-import { explainingMissingAccess } from './lookups';
+import { explainingMissingAccess, Lookups } from './lookups';
 
 const instance: MispInstance = {
   id: 'a',
@@ -51,8 +58,74 @@ describe('explainingMissingAccess', () => {
   });
 
   it('passes answers through', async () => {
-    const answers = new Map([['x.com', []]]);
+    const answers = new Map([['x.com', { matches: [] }]]);
     const source = explainingMissingAccess({ instanceId: 'a', lookup: async () => answers }, instance);
     expect(await source.lookup(['x.com'])).toBe(answers);
+  });
+});
+
+describe('Lookups: a failed lookup is asked again, and the page told to redraw', () => {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await fakeBrowser.storage.local.set({ instances: [instance] });
+  });
+
+  it('an error is retried with backoff; when the answer comes the tab is refreshed, and retries stop', async () => {
+    let up = false;
+    const asked: string[][] = [];
+    const source: LookupSource = {
+      instanceId: 'a',
+      async lookup(values) {
+        asked.push([...values]);
+        if (!up) throw new MispError('unreachable', 'Could not reach MISP at https://misp.example.org.');
+        return new Map(values.map((value) => [value, { matches: [] }]));
+      },
+    };
+    const retries: Record<string, RetryState> = {};
+    const reported = new Map<number, Array<PageIndicator & { status: ValueStatus }>>();
+    const refreshed: number[] = [];
+    const wakes: number[] = [];
+    const lookups = new Lookups(
+      await openDatabase(`lookups-retry-${Math.random()}`),
+      { bundled: bundledAnnotation, server: serverAnnotation },
+      {
+        tabIndicators: async (tabId) => reported.get(tabId),
+        refreshTab: async (tabId) => {
+          refreshed.push(tabId);
+        },
+        wakeAt: (when) => wakes.push(when),
+        retryStore: {
+          load: async () => retries,
+          save: async () => undefined,
+        },
+      },
+      { sources: async () => [source] },
+    );
+    const indicator = {
+      type: 'domain' as const,
+      value: 'evil-c2.site',
+      original: 'evil-c2[.]site',
+      count: 1,
+    };
+    const first = await lookups.statuses(3, [indicator]);
+    expect(first['evil-c2.site']).toMatchObject({ status: 'error', retry: true });
+    reported.set(3, [{ ...indicator, status: first['evil-c2.site']! }]);
+    await expect.poll(() => wakes.length).toBe(1);
+    expect(wakes[0]! - Date.now()).toBeGreaterThan(3_000);
+    expect(retries['3']).toMatchObject({ attempt: 0 });
+
+    // Still down when the retry runs: the next one waits longer.
+    retries['3']!.dueAt = 0;
+    await lookups.retryDue();
+    expect(retries['3']).toMatchObject({ attempt: 1 });
+    expect(refreshed).toEqual([]);
+
+    // MISP is back: the answer comes, the page is told to redraw, nothing more is scheduled.
+    up = true;
+    retries['3']!.dueAt = 0;
+    await lookups.retryDue();
+    expect(refreshed).toEqual([3]);
+    expect(retries['3']).toBeUndefined();
+    expect(asked).toEqual([['evil-c2.site'], ['evil-c2.site'], ['evil-c2.site']]);
   });
 });

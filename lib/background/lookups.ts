@@ -1,16 +1,19 @@
 import { browser } from 'wxt/browser';
 import type { SightlineDatabase } from '../db';
+import type { IndicatorKind } from '../indicators/model';
 import type { PageIndicator } from '../indicators/page-indicators';
-import { type Match, worstThreatLevel } from '../lookup/matches';
-import { CidrCache, mispLookupSource } from '../lookup/misp-source';
-import { type LookupOutcome, LookupService, type LookupSource } from '../lookup/service';
+import { INDICATOR_REGISTRY } from '../indicators/registry';
+import { CidrRanges } from '../lookup/cidr-ranges';
+import { lookupPlan } from '../lookup/forms';
+import type { Match } from '../lookup/matches';
+import { mispLookupSource } from '../lookup/misp-source';
+import { type Annotators, type Indicator, indicatorStatus, planLookups } from '../lookup/page-status';
+import { RetrySchedule, type RetryStore } from '../lookup/retry';
+import { LookupService, type LookupSource } from '../lookup/service';
 import type { ValueStatus } from '../lookup/status';
 import { isMispError, MispError } from '../misp';
 import { loadInstances, loadPreferences, type MispInstance } from '../settings';
 import { originPattern } from '../url';
-
-/** Decides whether a value is "likely benign", and by which warninglist (null: not benign). */
-export type BenignCheck = (indicator: Pick<PageIndicator, 'type' | 'value'>) => string | null;
 
 /** The instances lookups go to: enabled for lookups and with a key. */
 export async function lookupInstances(): Promise<MispInstance[]> {
@@ -48,34 +51,67 @@ export function explainingMissingAccess(
   };
 }
 
+/** What the lookups need from the browser, injected (tests pass their own). */
+export interface LookupsPlatform {
+  /** The indicators a tab reported, with the statuses it was given. */
+  tabIndicators(tabId: number): Promise<Array<PageIndicator & { status: ValueStatus }> | undefined>;
+  /** Asks a tab's content script to look again (the `refresh` content command): its marks follow. */
+  refreshTab(tabId: number): Promise<void>;
+  /** Wakes the background at `when` (an alarm: the worker may be stopped meanwhile). */
+  wakeAt(when: number): void;
+  retryStore: RetryStore;
+}
+
+/** The kinds whose values have forms or derived values: a value's kind when the card asks without it. */
+const KINDS_WITH_PARTS: readonly IndicatorKind[] = ['email', 'url'];
+
+function guessKind(value: string): IndicatorKind | undefined {
+  return KINDS_WITH_PARTS.find((kind) => {
+    const spec = INDICATOR_REGISTRY[kind];
+    return spec.detect(value) && spec.validate(value);
+  });
+}
+
 /**
- * The background's lookup machinery: one LookupService over IndexedDB, with per-instance problems
- * remembered so the popup can say "MISP unreachable" once instead of per value.
+ * The background's lookup machinery: one LookupService over IndexedDB, statuses per page indicator
+ * (forms and derived values included), per-instance problems remembered so the popup can say "MISP
+ * unreachable" once instead of per value, failed lookups retried with backoff, and the tab told to
+ * refresh its marks when an answer comes or changes.
  */
 export class Lookups {
   readonly service: LookupService;
   readonly problems = new Map<string, string>();
-  private readonly cidr = new CidrCache();
+  readonly cidr: CidrRanges;
+  private readonly retries: RetrySchedule;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refreshTimers = new Map<number, ReturnType<typeof setTimeout>>();
 
   constructor(
     db: SightlineDatabase,
-    private readonly isBenign: BenignCheck,
+    private readonly annotators: Annotators,
+    private readonly platform: LookupsPlatform,
+    options: { now?: () => number; sources?: () => Promise<LookupSource[]> } = {},
   ) {
+    this.cidr = new CidrRanges(db, { now: options.now });
+    this.retries = new RetrySchedule(platform.retryStore, options.now);
     this.service = new LookupService({
       db,
-      sources: async () => {
-        const [instances, preferences] = await Promise.all([lookupInstances(), loadPreferences()]);
-        return instances.map((instance) =>
-          explainingMissingAccess(
-            mispLookupSource(instance, {
-              timeoutMs: preferences.requestTimeoutMs,
-              ttlMs: preferences.cacheTtlMinutes * 60_000,
-              cidr: this.cidr,
-            }),
-            instance,
-          ),
-        );
-      },
+      ...(options.now ? { now: options.now } : {}),
+      sources:
+        options.sources ??
+        (async () => {
+          const [instances, preferences] = await Promise.all([lookupInstances(), loadPreferences()]);
+          return instances.map((instance) =>
+            explainingMissingAccess(
+              mispLookupSource(instance, {
+                timeoutMs: preferences.requestTimeoutMs,
+                ttlMs: preferences.cacheTtlMinutes * 60_000,
+                cidr: this.cidr,
+              }),
+              instance,
+            ),
+          );
+        }),
       ttlMs: async () => (await loadPreferences()).cacheTtlMinutes * 60_000,
       onError: (instanceId, error) => {
         this.problems.set(
@@ -84,32 +120,136 @@ export class Lookups {
         );
       },
       onSuccess: (instanceId) => this.problems.delete(instanceId),
+      onChanged: (tabIds) => {
+        for (const tabId of tabIds) this.refreshSoon(tabId);
+      },
     });
   }
 
-  /** Statuses for a frame's indicators: benign ones are not sent to MISP unless the analyst asked. */
-  async statuses(tabId: number, indicators: readonly PageIndicator[]): Promise<Record<string, ValueStatus>> {
+  /**
+   * Statuses for a frame's indicators. Every indicator is looked up in all its forms, with its derived
+   * values, benign-marked ones too unless the analyst opted out; what failed is asked again later.
+   */
+  async statuses(
+    tabId: number,
+    indicators: readonly Indicator[],
+    options: { retrying?: boolean } = {},
+  ): Promise<Record<string, ValueStatus>> {
     const [preferences, instances] = await Promise.all([loadPreferences(), lookupInstances()]);
+    const plan = planLookups(indicators, this.annotators, { lookupBenign: preferences.lookupBenign });
     const statuses: Record<string, ValueStatus> = {};
-    const toLookUp: string[] = [];
-    for (const indicator of indicators) {
-      const list = this.isBenign(indicator);
-      if (list !== null) statuses[indicator.value] = { status: 'benign', benignList: list };
-      if (list === null || preferences.lookupBenign) toLookUp.push(indicator.value);
-    }
     if (instances.length === 0) {
-      for (const value of toLookUp) {
-        statuses[value] ??= { status: 'skipped', error: 'Sightline is not connected to a MISP yet.' };
+      for (const indicator of indicators) {
+        const bundled = plan.bundled.get(indicator.value);
+        statuses[indicator.value] = bundled?.benign
+          ? { status: 'benign', benignList: bundled.benign.listName }
+          : { status: 'skipped', error: 'Sightline is not connected to a MISP yet.' };
       }
       return statuses;
     }
-    const outcomes = await this.service.lookup(tabId, toLookUp);
-    for (const [value, outcome] of outcomes) {
-      const status = outcomeStatus(outcome);
-      // A benign value that MISP knows is shown as known; otherwise the benign mark stays.
-      if (status.status === 'known' || !statuses[value]) statuses[value] = status;
+    const outcomes = await this.service.lookup(tabId, plan.values);
+    for (const indicator of indicators) {
+      statuses[indicator.value] = indicatorStatus(indicator, plan, outcomes, this.annotators);
+    }
+    if (!options.retrying && Object.values(statuses).some((status) => status.retry)) {
+      void this.scheduleRetry(tabId);
     }
     return statuses;
+  }
+
+  /**
+   * The hover card's matches for a value: its own (any form), then those of its derived values, each
+   * saying which part matched ("Host cdn-update.site is in MISP"). From the cache only.
+   */
+  async cardMatches(value: string, kind: IndicatorKind | undefined = guessKind(value)): Promise<Match[]> {
+    const plan = kind === undefined ? [{ value, role: 'self' as const }] : lookupPlan(kind, value);
+    const answers = await this.service.cachedAnswers(plan.map((planned) => planned.value));
+    const seen = new Set<string>();
+    const out: Match[] = [];
+    for (const planned of plan) {
+      for (const match of answers.get(planned.value)?.matches ?? []) {
+        const key = `${match.instanceId}:${match.attribute.id}:${match.viaCidr ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(
+          planned.role === 'self' || planned.role === 'form'
+            ? match
+            : { ...match, matchedPart: { part: planned.role, value: planned.value } },
+        );
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The values a sighting on `value` goes to: the value itself when MISP holds it (any form), else the
+   * derived values MISP holds (a URL known through its host: the host is sighted).
+   */
+  async sightingValues(value: string, kind: IndicatorKind | undefined = guessKind(value)): Promise<string[]> {
+    const matches = await this.cardMatches(value, kind);
+    const own = matches.filter((match) => match.matchedPart === undefined && !match.viaCidr);
+    if (own.length > 0 || matches.length === 0) return [value];
+    return [...new Set(matches.flatMap((match) => (match.matchedPart ? [match.matchedPart.value] : [])))];
+  }
+
+  /** Runs the retries that are due (the retry timer or alarm fired). */
+  async retryDue(): Promise<void> {
+    const { tabs, next } = await this.retries.due();
+    for (const tabId of tabs) {
+      const reported = await this.platform.tabIndicators(tabId);
+      const waiting = (reported ?? []).filter((indicator) => indicator.status.retry);
+      if (waiting.length === 0) {
+        await this.retries.done(tabId);
+        continue;
+      }
+      const statuses = await this.statuses(tabId, waiting, { retrying: true });
+      const answered = waiting.some((indicator) => !statuses[indicator.value]?.retry);
+      if (Object.values(statuses).some((status) => status.retry)) {
+        const dueAt = await this.retries.failed(tabId);
+        if (dueAt !== null) this.wake(dueAt);
+      } else {
+        await this.retries.done(tabId);
+      }
+      // The page asks again and draws what came back (its report updates the popup too).
+      if (answered) await this.platform.refreshTab(tabId).catch(() => undefined);
+    }
+    if (next !== null) this.wake(next);
+  }
+
+  /** The tab closed or navigated: no more retries for it. */
+  async forgetTab(tabId: number): Promise<void> {
+    this.service.cancelTab(tabId);
+    await this.retries.done(tabId);
+  }
+
+  private async scheduleRetry(tabId: number): Promise<void> {
+    const dueAt = await this.retries.schedule(tabId);
+    if (dueAt !== null) this.wake(dueAt);
+  }
+
+  /** A timer while the worker runs, and an alarm in case the browser stops it meanwhile. */
+  private wake(when: number): void {
+    this.platform.wakeAt(when);
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        void this.retryDue();
+      },
+      Math.max(0, when - Date.now()),
+    );
+  }
+
+  /** Tells a tab to redraw, once for a burst of changed answers. */
+  private refreshSoon(tabId: number): void {
+    if (tabId < 0 || this.refreshTimers.has(tabId)) return;
+    this.refreshTimers.set(
+      tabId,
+      setTimeout(() => {
+        this.refreshTimers.delete(tabId);
+        void this.platform.refreshTab(tabId).catch(() => undefined);
+      }, 1000),
+    );
   }
 
   problemList(instances: readonly MispInstance[]): string[] {
@@ -127,39 +267,7 @@ export class Lookups {
     });
   }
 
-  clearCidrCache(): void {
-    this.cidr.clear();
-  }
-}
-
-/** Distinct events per instance among a value's matches, in the order the instances first appear. */
-export function eventsByInstance(
-  matches: readonly Match[],
-): Array<{ instanceId: string; eventCount: number }> {
-  const events = new Map<string, Set<string>>();
-  for (const match of matches) {
-    const set = events.get(match.instanceId) ?? new Set<string>();
-    set.add(match.event.id);
-    events.set(match.instanceId, set);
-  }
-  return [...events].map(([instanceId, ids]) => ({ instanceId, eventCount: ids.size }));
-}
-
-export function outcomeStatus(outcome: LookupOutcome): ValueStatus {
-  switch (outcome.state) {
-    case 'done': {
-      if (outcome.matches.length === 0) return { status: 'new' };
-      const instances = eventsByInstance(outcome.matches);
-      return {
-        status: 'known',
-        threatLevel: worstThreatLevel(outcome.matches),
-        eventCount: instances.reduce((sum, entry) => sum + entry.eventCount, 0),
-        instances,
-      };
-    }
-    case 'error':
-      return { status: 'error', error: outcome.message };
-    case 'cancelled':
-      return { status: 'pending' };
+  clearCidrCache(): Promise<void> {
+    return this.cidr.clear();
   }
 }

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { eventsByInstance, outcomeStatus } from '../background/lookups';
 import { groupByInstance, knownStatusText } from './by-instance';
 import type { Match } from './matches';
+import { eventsByInstance, indicatorStatus, planLookups } from './page-status';
 import { type LookupOutcome, mergeOutcomes } from './service';
 import type { ValueStatus } from './status';
+
+const NO_LISTS = {
+  bundled: () => ({ benign: null, notes: [] }),
+  server: () => ({ benign: null, notes: [] }),
+};
+
+/** The status of an IP whose lookup came back with `outcome`. */
+function outcomeStatus(outcome: LookupOutcome): ValueStatus {
+  const indicator = { type: 'ipv4' as const, value: '203.0.113.9' };
+  const plan = planLookups([indicator], NO_LISTS, { lookupBenign: true });
+  return indicatorStatus(indicator, plan, new Map([[indicator.value, outcome]]), NO_LISTS);
+}
 
 function match(instanceId: string, eventId: string, threatLevel = 3): Match {
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MispAttribute } from '../misp/schemas';
+import { DERIVED_PARTS } from './status';
 
 /**
  * A MISP match as Sightline stores, caches and shows it: one attribute with its event context,
@@ -48,6 +49,8 @@ export const MatchSchema = z.object({
   sightings: SightingCountsSchema,
   /** Set when the match came from a CIDR attribute that contains the looked-up IP. */
   viaCidr: z.string().optional(),
+  /** Set when MISP holds a derived value of the indicator, not the indicator: which part, which value. */
+  matchedPart: z.object({ part: z.enum(DERIVED_PARTS), value: z.string() }).optional(),
 });
 export type Match = z.infer<typeof MatchSchema>;
 

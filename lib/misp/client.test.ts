@@ -107,7 +107,7 @@ describe('lookupValues', () => {
   it('sends nothing for an empty list, or when every value is refused', async () => {
     const { fetch, calls } = fakeFetch(loadTranscript('030'));
     const client = clientWith(fetch);
-    expect(await client.lookupValues([])).toEqual({ attributes: [], refused: [], requests: 0 });
+    expect(await client.lookupValues([])).toEqual({ attributes: [], refused: [], requests: 0, capped: [] });
     const onlyUnsafe = await client.lookupValues(['!evil.example', 'malicious-updates.%', '  ']);
     expect(onlyUnsafe.attributes).toEqual([]);
     expect(onlyUnsafe.refused.map((item) => item.value)).toEqual([
@@ -225,14 +225,91 @@ describe('lookupValues', () => {
     expect(result.attributes).toHaveLength(5);
   });
 
-  it('stops paging after maxAttributes, so one very common value cannot fill memory', async () => {
+  it('stops paging a single value after maxAttributes, so one very common value cannot fill memory', async () => {
     const all = attributesOf(loadTranscript('019'));
-    const fullPage = () => attributePage(all.slice(0, 2), 3);
-    const { fetch, calls } = fakeFetch(fullPage(), fullPage(), fullPage(), fullPage());
-    const values = (loadTranscript('024').request.body as { value: string[] }).value;
-    const result = await clientWith(fetch).lookupValues(values, { limit: 2, maxAttributes: 6 });
+    const { fetch, calls } = fakeFetch(attributePage(all.slice(0, 2), 3));
+    const result = await clientWith(fetch).lookupValues(['198.51.100.23'], { limit: 2, maxAttributes: 6 });
     expect(calls).toHaveLength(3);
     expect(result.requests).toBe(3);
+    expect(result.capped).toEqual(['198.51.100.23']);
+  });
+
+  describe('a group whose attribute budget runs out', () => {
+    /** A MISP holding `counts[value]` attributes per value, paged as restSearch pages them (by id). */
+    function pagedServer(counts: Record<string, number>) {
+      const [template] = attributesOf(loadTranscript('019'));
+      let id = 100;
+      const rows = Object.entries(counts).flatMap(([value, count]) =>
+        Array.from({ length: count }, () => ({ ...template, id: String(id++), type: 'domain', value })),
+      );
+      return fakeFetch((call) => {
+        const body = call.body as { value: string[]; limit: number; page: number };
+        const matching = rows.filter((row) => body.value.includes(row.value));
+        const page = matching.slice((body.page - 1) * body.limit, body.page * body.limit);
+        return new Response(JSON.stringify({ response: { Attribute: page } }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+      });
+    }
+
+    it('asks again in smaller groups: every other value gets its complete answer, the popular one is capped', async () => {
+      const counts: Record<string, number> = { 'popular.example': 30 };
+      for (let i = 0; i < 20; i++) counts[`v${i}.example`] = i % 3 === 0 ? 1 : 0;
+      const { fetch, calls } = pagedServer(counts);
+      const values = [...Object.keys(counts).slice(1, 8), 'popular.example', ...Object.keys(counts).slice(8)];
+      const result = await clientWith(fetch).lookupValues(values, { limit: 5, maxAttributes: 10 });
+      expect(result.capped).toEqual(['popular.example']);
+      const grouped = groupAttributesByValue(values, result.attributes);
+      for (const value of values) {
+        if (value === 'popular.example') expect(grouped.get(value)).toHaveLength(10);
+        else expect(grouped.get(value), value).toHaveLength(counts[value]!);
+      }
+      // The first group (2 pages, cut short), the popular value alone (2 pages, capped), the rest (2 pages, complete).
+      expect(calls.map((call) => (call.body as { value: string[] }).value.length)).toEqual([
+        21, 21, 1, 1, 20, 20,
+      ]);
+      expect(result.requests).toBe(6);
+    });
+
+    it('halves a group when every value in it showed up, until each answer is complete', async () => {
+      const { fetch } = pagedServer({ 'a.example': 3, 'b.example': 3, 'c.example': 1 });
+      const result = await clientWith(fetch).lookupValues(['a.example', 'b.example', 'c.example'], {
+        limit: 2,
+        maxAttributes: 4,
+      });
+      expect(result.capped).toEqual([]);
+      const grouped = groupAttributesByValue(['a.example', 'b.example', 'c.example'], result.attributes);
+      expect([...grouped.values()].map((list) => list.length)).toEqual([3, 3, 1]);
+    });
+  });
+
+  it('matches whole strings and composite parts as MISP 2.5.1 does (transcripts 109-119)', async () => {
+    const transcript = loadTranscript('119');
+    const inputs = (transcript.request.body as { value: string[] }).value;
+    const { fetch } = fakeFetch(transcript);
+    const { attributes } = await clientWith(fetch).lookupValues(inputs);
+    const grouped = groupAttributesByValue(inputs, attributes);
+    const found = (value: string) =>
+      (grouped.get(value) ?? []).map((attribute) => `${attribute.type} ${attribute.value}`);
+    // No scheme or trailing-slash tolerance: only the stored spellings find the urls (109-111).
+    expect(found('http://transcript-evil.example/gate.php')).toEqual([
+      'url http://transcript-evil.example/gate.php',
+    ]);
+    expect(found('transcript-evil.example/gate.php')).toEqual([]);
+    expect(found('http://transcript-evil.example/gate.php/')).toEqual([]);
+    expect(found('transcript-bare.example/x.php')).toEqual(['url transcript-bare.example/x.php']);
+    expect(found('http://transcript-bare.example/x.php')).toEqual([]);
+    // A domain finds itself, never its hostnames or urls; a hostname never its domain (112, 113).
+    expect(found('transcript-dom.example')).toEqual(['domain transcript-dom.example']);
+    expect(found('sub.transcript-dom.example')).toEqual(['hostname sub.transcript-dom.example']);
+    // Composite values match on each part (114-117).
+    expect(found('transcript-di.example')).toEqual(['domain|ip transcript-di.example|198.51.100.200']);
+    expect(found('198.51.100.200')).toEqual(['domain|ip transcript-di.example|198.51.100.200']);
+    expect(found('203.0.113.200')).toEqual(['ip-dst|port 203.0.113.200|8443']);
+    expect(found('transcript-hp.example')).toEqual(['hostname|port transcript-hp.example|443']);
+    // The domain of an e-mail address is not searchable on its own (118).
+    expect(found('transcript-mail.example')).toEqual([]);
   });
 
   it('sends at most 500 values a request', async () => {
@@ -256,15 +333,53 @@ describe('lookupValues', () => {
   });
 });
 
-describe('findCidrAttributes', () => {
-  it('asks for ip attributes containing a slash and keeps only real ranges', async () => {
+describe('findCidrRanges', () => {
+  it('asks for ip attributes containing a slash, without context, and keeps only real ranges, compact', async () => {
     const [template] = attributesOf(loadTranscript('019'));
     const cidr = { ...template, id: '40', value: '203.0.113.0/24' };
     const notCidr = { ...template, id: '41', value: '198.51.100.23' };
     const { fetch, calls } = fakeFetch(attributePage([cidr, notCidr], 2));
-    const found = await clientWith(fetch).findCidrAttributes();
-    expect(calls[0]?.body).toMatchObject({ value: '%/%', type: ['ip-src', 'ip-dst'], page: 1, limit: 500 });
-    expect(found.map((attribute) => attribute.value)).toEqual(['203.0.113.0/24']);
+    const found = await clientWith(fetch).findCidrRanges();
+    expect(calls[0]?.body).toEqual({
+      returnFormat: 'json',
+      value: '%/%',
+      type: ['ip-src', 'ip-dst'],
+      page: 1,
+      limit: 5000,
+    });
+    expect(found).toEqual({
+      ranges: [
+        {
+          id: '40',
+          type: 'ip-dst',
+          value: '203.0.113.0/24',
+          timestamp: Number(template?.timestamp),
+          deleted: false,
+        },
+      ],
+      complete: true,
+      requests: 1,
+    });
+  });
+
+  it('asks only for what changed since a time, soft-deleted ranges included (106, 167)', async () => {
+    const deleted = attributesOf(loadTranscript('106'))[0]!;
+    const { fetch, calls } = fakeFetch(attributePage([{ ...deleted, value: '203.0.113.0/24' }], 1));
+    const found = await clientWith(fetch).findCidrRanges({ since: 1795336600.7 });
+    expect(calls[0]?.body).toMatchObject({ timestamp: 1795336600, deleted: [0, 1] });
+    expect(found.ranges).toMatchObject([{ id: '15', deleted: true, timestamp: 1795336671 }]);
+  });
+
+  it('stops at maxRanges and says the index is not complete', async () => {
+    const [template] = attributesOf(loadTranscript('019'));
+    const page = attributePage(
+      [0, 1].map((i) => ({ ...template, id: String(50 + i), value: `10.${i}.0.0/16` })),
+      3,
+    );
+    const { fetch, calls } = fakeFetch(page);
+    const found = await clientWith(fetch).findCidrRanges({ pageSize: 2, maxRanges: 4 });
+    expect(calls).toHaveLength(2);
+    expect(found.complete).toBe(false);
   });
 });
 

@@ -9,7 +9,13 @@ import {
   mispFetch,
   normalizeBaseUrl,
 } from './http';
-import { attributeIdentity, partitionLookupValues, type RefusedValue } from './normalize';
+import {
+  attributeIdentity,
+  attributeMatchKeys,
+  matchKey,
+  partitionLookupValues,
+  type RefusedValue,
+} from './normalize';
 import {
   AttributeAddResponseSchema,
   AttributeRestSearchResponseSchema,
@@ -76,6 +82,22 @@ export interface LookupResult {
   refused: RefusedValue[];
   /** HTTP requests made (0 when there was nothing safe to ask). */
   requests: number;
+  /**
+   * Values (as sent: match keys) that MISP holds more than `maxAttributes` attributes for: asked on
+   * their own, their answer is the first `maxAttributes`. Every other value's answer is complete.
+   */
+  capped: string[];
+}
+
+/** A CIDR attribute in the compact form the range index keeps. */
+export interface CidrRange {
+  id: string;
+  type: string;
+  value: string;
+  /** The attribute's timestamp (Unix seconds). */
+  timestamp: number;
+  /** Soft-deleted (only asked for in an incremental fetch). */
+  deleted: boolean;
 }
 
 export interface AttributeDraft {
@@ -159,6 +181,8 @@ export interface EventPage {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMERIC_ID = /^[1-9][0-9]{0,18}$/;
 const MAX_PAGES = 1000;
+/** Attributes read per lookup group at most (4 pages of 500): beyond it a single value is "capped". */
+export const LOOKUP_ATTRIBUTE_BUDGET = 2000;
 
 /**
  * The MISP client used by the background service worker: one method per operation, each sending
@@ -219,54 +243,81 @@ export class MispClient {
    * Looks values up with attributes/restSearch, in chunks of ≤ 500 values, paging each chunk until a
    * page comes back short. Never sends an empty value list (MISP would return every attribute,
    * obs 030). Group the answer per input with `groupAttributesByValue`.
+   *
+   * Every answer is complete or says it is not: when a group's attribute budget runs out, nothing of
+   * it is kept; it is asked again in smaller groups (the values that showed up in the pages read, and
+   * the rest) until each group completes or is a single value, whose first `maxAttributes` attributes
+   * are kept and which is listed in `capped`.
    */
   async lookupValues(values: readonly string[], options: LookupOptions = {}): Promise<LookupResult> {
     const limit = options.limit ?? 500;
     const chunkSize = Math.min(options.chunkSize ?? 500, 500);
+    const maxPages = Math.max(1, Math.ceil((options.maxAttributes ?? LOOKUP_ATTRIBUTE_BUDGET) / limit));
     const { send, refused } = partitionLookupValues(values);
     const byId = new Map<string, MispAttribute>();
+    const capped: string[] = [];
     let requests = 0;
-    for (let start = 0; start < send.length; start += chunkSize) {
-      const chunk = send.slice(start, start + chunkSize);
-      const { attributes, requests: made } = await this.searchAttributes(
+    const groups: string[][] = [];
+    for (let start = 0; start < send.length; start += chunkSize)
+      groups.push(send.slice(start, start + chunkSize));
+    for (let group = groups.shift(); group !== undefined; group = groups.shift()) {
+      const answer = await this.searchAttributes(
         {
-          value: chunk,
+          value: group,
           includeEventTags: true,
           includeSightings: true,
           includeContext: true,
           includeWarninglistHits: true,
         },
         limit,
-        Math.max(1, Math.ceil((options.maxAttributes ?? 2000) / limit)),
+        maxPages,
       );
-      requests += made;
-      for (const attribute of attributes) byId.set(attribute.id, attribute);
+      requests += answer.requests;
+      if (answer.cutShort && group.length > 1) {
+        groups.unshift(...smallerGroups(group, answer.attributes));
+        continue;
+      }
+      if (answer.cutShort) capped.push(...group);
+      for (const attribute of answer.attributes) byId.set(attribute.id, attribute);
     }
-    return { attributes: [...byId.values()], refused, requests };
+    return { attributes: [...byId.values()], refused, requests, capped };
   }
 
   /**
-   * Every ip-src/ip-dst attribute whose value is a CIDR range, for local matching with `CidrIndex`.
-   * Uses MISP's LIKE wildcard on purpose (`%/%`: values containing a slash); the results are checked
-   * client-side so that only real ranges are returned.
+   * The instance's CIDR ranges (ip-src/ip-dst values containing a slash, MISP's LIKE wildcard `%/%`
+   * on purpose), compact: id, value and timestamp only, no context. With `since` (Unix seconds), only
+   * ranges changed since then, soft-deleted ones included (deleting an attribute bumps its timestamp,
+   * obs 103, 106) so that they can be removed from a kept index. Stops after `maxRanges`.
    */
-  async findCidrAttributes(options: { limit?: number } = {}): Promise<MispAttribute[]> {
-    const { attributes } = await this.searchAttributes(
+  async findCidrRanges(
+    options: { since?: number; pageSize?: number; maxRanges?: number } = {},
+  ): Promise<{ ranges: CidrRange[]; complete: boolean; requests: number }> {
+    const pageSize = options.pageSize ?? 5000;
+    const maxRanges = options.maxRanges ?? Number.POSITIVE_INFINITY;
+    const answer = await this.searchAttributes(
       {
         value: '%/%',
         type: [...CIDR_ATTRIBUTE_TYPES],
-        includeEventTags: true,
-        includeSightings: true,
-        includeContext: true,
-        includeWarninglistHits: true,
+        ...(options.since === undefined ? {} : { timestamp: Math.floor(options.since), deleted: [0, 1] }),
       },
-      options.limit ?? 500,
+      pageSize,
+      Math.min(MAX_PAGES, Math.max(1, Math.ceil(maxRanges / pageSize))),
     );
-    return attributes.filter(
-      (attribute) =>
-        (CIDR_ATTRIBUTE_TYPES as readonly string[]).includes(attribute.type) &&
-        parseCidrValue(attribute.value) !== undefined,
+    const ranges = answer.attributes.flatMap((attribute): CidrRange[] =>
+      (CIDR_ATTRIBUTE_TYPES as readonly string[]).includes(attribute.type) &&
+      parseCidrValue(attribute.value) !== undefined
+        ? [
+            {
+              id: attribute.id,
+              type: attribute.type,
+              value: attribute.value,
+              timestamp: Number(attribute.timestamp) || 0,
+              deleted: attribute.deleted ?? false,
+            },
+          ]
+        : [],
     );
+    return { ranges, complete: !answer.cutShort, requests: answer.requests };
   }
 
   /** Attributes changed since `since` carrying (or in events carrying) one of the watched tags. */
@@ -293,7 +344,7 @@ export class MispClient {
     filters: Record<string, unknown>,
     limit: number,
     maxPages = MAX_PAGES,
-  ): Promise<{ attributes: MispAttribute[]; requests: number }> {
+  ): Promise<{ attributes: MispAttribute[]; requests: number; cutShort: boolean }> {
     const attributes: MispAttribute[] = [];
     let requests = 0;
     for (let page = 1; page <= maxPages; page += 1) {
@@ -306,9 +357,10 @@ export class MispClient {
       const batch = answer.response.Attribute;
       attributes.push(...batch);
       // Short page: done. Over-long page: the server ignored `limit`, so it sent everything at once.
-      if (batch.length !== limit) break;
+      if (batch.length !== limit) return { attributes, requests, cutShort: false };
     }
-    return { attributes, requests };
+    // Every page allowed was full: there may be more.
+    return { attributes, requests, cutShort: true };
   }
 
   /**
@@ -615,6 +667,20 @@ function formatPath(path: readonly PropertyKey[]): string {
     else text += text === '' ? String(part) : `.${String(part)}`;
   }
   return text;
+}
+
+/**
+ * A group whose budget ran out, asked again smaller: the values that showed up in the attributes read
+ * (the likely cause) and the others, or two halves when that does not split it.
+ */
+function smallerGroups(group: readonly string[], read: readonly MispAttribute[]): string[][] {
+  const seen = new Set(read.flatMap((attribute) => attributeMatchKeys(attribute)));
+  const popular = group.filter((value) => seen.has(matchKey(value)));
+  if (popular.length > 0 && popular.length < group.length) {
+    return [popular, group.filter((value) => !seen.has(matchKey(value)))];
+  }
+  const half = Math.ceil(group.length / 2);
+  return [group.slice(0, half), group.slice(half)];
 }
 
 /** Ids go into URL paths: accept only numeric ids and uuids, so nothing else can reach the path. */

@@ -1,8 +1,9 @@
 /** The MISP client for the background service worker (see client.ts). */
-export { CIDR_ATTRIBUTE_TYPES, CidrIndex, parseCidrValue } from './cidr';
+export { CIDR_ATTRIBUTE_TYPES, CidrIndex, parseAddress, parseCidrValue } from './cidr';
 export type {
   AttributeAddOutcome,
   AttributeDraft,
+  CidrRange,
   ConnectionTest,
   CreatedEvent,
   EventDraft,

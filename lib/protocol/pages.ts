@@ -83,6 +83,8 @@ export const pageMessages = {
         instances: z.array(PublicInstanceRefSchema),
         /** The analyst's "Theme" choice: the card follows it like the popup and options do. */
         theme: ThemeSchema,
+        /** Notes on the value: the warninglist naming it, "dynamic DNS", "user content on github.com". */
+        notes: z.array(z.string().max(300)).max(8).optional(),
       }),
     ),
   },

@@ -1,5 +1,6 @@
 import { lookupKey, type SightlineDatabase } from '../db';
-import { MatchSchema, toMatch } from '../lookup/matches';
+import { toMatch } from '../lookup/matches';
+import { fromRecord, toRecord } from '../lookup/records';
 import { groupAttributesByValue, type MispAttribute } from '../misp';
 
 /**
@@ -13,24 +14,31 @@ export async function refreshCachedMatches(
   values: readonly string[],
   attributes: readonly MispAttribute[],
   now = Date.now(),
+  capped: readonly string[] = [],
 ): Promise<void> {
   const grouped = groupAttributesByValue(values, attributes);
   const tx = db.transaction('lookups', 'readwrite');
   const olds = await Promise.all(values.map((value) => tx.store.get(lookupKey(instanceId, value))));
   await Promise.all([
     ...values.map((value, index) => {
-      const old = MatchSchema.array().safeParse(olds[index]?.matches ?? []);
-      const viaCidr = old.success ? old.data.filter((match) => match.viaCidr !== undefined) : [];
-      return tx.store.put({
-        key: lookupKey(instanceId, value),
-        instanceId,
-        value,
-        fetchedAt: now,
-        matches: [
-          ...(grouped.get(value) ?? []).map((attribute) => toMatch(instanceId, attribute)),
-          ...viaCidr,
-        ],
-      });
+      const old = fromRecord(olds[index]);
+      const viaCidr = old?.matches.filter((match) => match.viaCidr !== undefined) ?? [];
+      const matches = [
+        ...(grouped.get(value) ?? []).map((attribute) => toMatch(instanceId, attribute)),
+        ...viaCidr,
+      ];
+      return tx.store.put(
+        toRecord(
+          instanceId,
+          value,
+          {
+            matches,
+            ...(capped.includes(value.toLowerCase()) || old?.capped ? { capped: true } : {}),
+            ...(old?.lists === undefined ? {} : { lists: old.lists }),
+          },
+          now,
+        ),
+      );
     }),
     tx.done,
   ]);

@@ -197,6 +197,44 @@ describe('through the outbox against the stand-in', () => {
     expect(await misp.sightingsForAttribute(attributeId)).toHaveLength(1);
     expect(sim.requests.filter((request) => request.path.startsWith('/sightings/add'))).toHaveLength(1);
   });
+
+  it('a value carried by thousands of attributes does not hide the others from the check (complete answers only)', async () => {
+    sim = await startMispSim();
+    const misp = new MispClient({ url: sim.url, apiKey: sim.apiKey });
+    // The common value's attributes come first in MISP's answer and fill the 2,000-attribute budget.
+    const common = await misp.createEvent({
+      info: 'common value',
+      distribution: 0,
+      threatLevel: 3,
+      analysis: 0,
+      attributes: [{ type: 'ip-dst', value: '185.244.25.9' }],
+    });
+    const template = sim.store.attributesOf(Number(common.id))[0]!;
+    for (let i = 0; i < 2500; i++)
+      sim.store.insertAttribute({ ...template, id: undefined, uuid: crypto.randomUUID() });
+    const later = await misp.createEvent({
+      info: 'sighted',
+      distribution: 0,
+      threatLevel: 2,
+      analysis: 0,
+      attributes: [{ type: 'domain', value: 'sighted-later.example' }],
+    });
+    const sighting = payload(['185.244.25.9', 'sighted-later.example'], {
+      source: 'report.example',
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const { result } = await sendSighting(misp, sighting, 1);
+    expect(result.perValue).toEqual([
+      { value: '185.244.25.9', ok: true, count: 2000 },
+      { value: 'sighted-later.example', ok: true, count: 1 },
+    ]);
+    // A retry finds the earlier attempt from the same complete answers, and sends nothing.
+    sim.clearRequests();
+    const retried = await sendSighting(misp, sighting, 2);
+    expect(retried.result.alreadyLanded).toBe(true);
+    expect(sim.requests.filter((request) => request.path.startsWith('/sightings/add'))).toHaveLength(0);
+    expect(await misp.sightingsForAttribute(later.attributes[0]!.id)).toHaveLength(1);
+  });
 });
 
 describe('sightingSourceFor', () => {

@@ -198,12 +198,19 @@ describe(`MispClient contract (${isRealMispConfigured() ? 'real MISP' : 'MISP st
     expect(paged.attributes.filter((attribute) => attribute.event_id === created.id)).toHaveLength(4);
   });
 
-  it('findCidrAttributes returns the CIDR attribute so an IP inside can be matched locally', async () => {
-    const ranges = await client.findCidrAttributes();
+  it('findCidrRanges returns the CIDR attribute, compact, so an IP inside can be matched locally', async () => {
+    const { ranges, complete } = await client.findCidrRanges();
+    expect(complete).toBe(true);
     const index = new CidrIndex(ranges);
+    const mine = attributeOf('ip-dst', `198.19.${ids.cidrOctet}.0/24`);
     const hits = index.match(`198.19.${ids.cidrOctet}.77`);
-    expect(hits.some((attribute) => attribute.event_id === created.id)).toBe(true);
-    expect(ranges.every((attribute) => attribute.value.includes('/'))).toBe(true);
+    expect(hits.some((range) => range.id === mine.id)).toBe(true);
+    expect(ranges.every((range) => range.value.includes('/'))).toBe(true);
+    // Incremental: only what changed since a time, so a kept index can be refreshed.
+    const since = await client.findCidrRanges({ since: Number(mine.timestamp) });
+    expect(since.ranges.some((range) => range.id === mine.id)).toBe(true);
+    const future = await client.findCidrRanges({ since: Number(mine.timestamp) + 3600 * 24 * 365 });
+    expect(future.ranges.some((range) => range.id === mine.id)).toBe(false);
   });
 
   it('records, lists and deletes sightings', async () => {

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { extractTexts } from '../../indicators/extract-texts';
+import { forContentScript, isPlainNew } from '../../lookup/status';
 import { loadInstances, loadPreferences } from '../../settings';
 import { getTheme } from '../../theme';
 import { updateBadge } from '../badge';
@@ -33,8 +34,8 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const others: typeof statuses = {};
       const newValues: string[] = [];
       for (const [value, status] of Object.entries(statuses)) {
-        if (status.status === 'new' && Object.keys(status).length === 1) newValues.push(value);
-        else others[value] = status;
+        if (isPlainNew(status)) newValues.push(value);
+        else others[value] = forContentScript(status);
       }
       return { ok: true, data: { statuses: others, newValues } };
     },
@@ -42,10 +43,16 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const { lookups } = await services;
       return { ok: true, data: { statuses: await lookups.statuses(sender.tab?.id ?? -1, indicators) } };
     },
-    'card/matches': async ({ value }) => {
-      const { lookups } = await services;
-      const [instances, theme] = await Promise.all([lookupInstances(), getTheme()]);
-      const matches = (await lookups.service.cached([value])).get(value) ?? [];
+    'card/matches': async ({ value }, sender) => {
+      const { lookups, tabs } = await services;
+      const [instances, theme, report] = await Promise.all([
+        lookupInstances(),
+        getTheme(),
+        sender.tab?.id === undefined ? undefined : tabs.summary(sender.tab.id, []),
+      ]);
+      const reported = report?.indicators.find((indicator) => indicator.value === value);
+      const matches = await lookups.cardMatches(value, reported?.type);
+      const notes = reported?.status.notes ?? [];
       return {
         ok: true,
         data: {
@@ -53,6 +60,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
           matches,
           instances: instances.map(({ id, name, url }) => ({ id, name, url })),
           theme,
+          ...(notes.length > 0 ? { notes } : {}),
         },
       };
     },

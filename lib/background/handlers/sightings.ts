@@ -164,7 +164,8 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
       };
     },
 
-    'sightings/record': async ({ values, type, tabId, instanceId }, sender) => {
+    'sightings/record': async ({ values: asked, type, tabId, instanceId }, sender) => {
+      let values = asked;
       const { outbox, lookups } = await services;
       const from = classifySender(sender, {
         extensionId: browser.runtime.id,
@@ -187,6 +188,10 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
         // The card's page: the frame the content script runs in, as the browser names it.
         pageUrl = sender.url ?? sender.tab?.url ?? '';
         sourceTab = sender.tab?.id;
+        // A URL known through its host: the card's sighting goes to the host MISP holds.
+        values = [
+          ...new Set((await Promise.all(values.map((value) => lookups.sightingValues(value)))).flat()),
+        ];
         // The card acts on values its MISP knows (in the card's instance section, that instance).
         const known = await lookups.service.cached(values);
         const knownHere = (value: string) =>
