@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventMessages } from './protocol/events';
+import { lookupMessages } from './protocol/lookups';
 import { pageMessages } from './protocol/pages';
 import type { MessageSpec } from './protocol/result';
 import { settingsMessages } from './protocol/settings';
@@ -23,6 +24,7 @@ export type { ConnectionInfo, InstanceInput, PublicInstance } from './protocol/s
 export const protocol = {
   ...settingsMessages,
   ...pageMessages,
+  ...lookupMessages,
   ...eventMessages,
   ...sightingMessages,
   ...watchMessages,

@@ -46,7 +46,7 @@ export const PreferencesSchema = z.object({
     .max(7 * 24 * 60),
   showNewMarks: z.boolean(),
   showBenignMarks: z.boolean(),
-  /** Send warninglisted ("likely benign") values to MISP too. */
+  /** Send warninglisted ("likely benign") values to MISP too (on by default: MISP decides; off opts out). */
   lookupBenign: z.boolean(),
   sightingSource: SightingSourceSchema,
   requestTimeoutMs: z.number().int().min(1000).max(120_000),
@@ -59,7 +59,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   cacheTtlMinutes: 60,
   showNewMarks: false,
   showBenignMarks: true,
-  lookupBenign: false,
+  lookupBenign: true,
   sightingSource: { kind: 'host' },
   requestTimeoutMs: 15_000,
 };
@@ -88,10 +88,29 @@ export const instancesItem = storage.defineItem<MispInstance[]>('local:instances
   version: 1,
 });
 
+/**
+ * Version 2: "Look up likely benign indicators" became the default. Version 1 stored `false` for
+ * analysts who never chose (settings exports wrote every field, defaults included), so a stored
+ * `false` is dropped and the new default applies; a stored `true` was a choice and stays.
+ */
+export function migratePreferencesToV2(stored: unknown): unknown {
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return stored;
+  const { lookupBenign, ...rest } = stored as Record<string, unknown>;
+  return lookupBenign === false ? rest : stored;
+}
+
 export const preferencesItem = storage.defineItem<Preferences>('local:preferences', {
   fallback: DEFAULT_PREFERENCES,
-  version: 1,
+  version: 2,
+  migrations: { 2: migratePreferencesToV2 },
 });
+
+let migrated: Promise<unknown> | undefined;
+/** Resolves once stored preferences are at the current version (reading them must wait for it). */
+function preferencesMigrated(): Promise<unknown> {
+  migrated ??= preferencesItem.getMeta().catch(() => undefined);
+  return migrated;
+}
 
 /* ----------------------------------------------------------------------------------------------
  * Managed policy (`storage.managed`): an organisation presets instances and locks preferences.
@@ -245,6 +264,7 @@ export function applyPolicyToPreferences(local: unknown, policy: ManagedPolicy):
 }
 
 export async function loadPreferences(): Promise<Preferences> {
+  await preferencesMigrated();
   const [local, policy] = await Promise.all([storage.getItem<unknown>('local:preferences'), loadPolicy()]);
   return applyPolicyToPreferences(local, policy);
 }
@@ -268,6 +288,7 @@ export async function savePreferences(patch: Partial<Preferences>): Promise<Pref
   if (locked.length > 0) {
     throw new LockedSettingError(`Your organisation's policy locks this setting (${locked.join(', ')}).`);
   }
+  await preferencesMigrated();
   // Only what the analyst chose is stored: presets the policy changes later still apply elsewhere.
   const own = PreferencesSchema.partial().parse({
     ...ownPreferences(await storage.getItem<unknown>('local:preferences')),

@@ -6,12 +6,14 @@ import { HighlightSection } from './HighlightSection';
 import { InstanceSection } from './InstanceSection';
 import { PrivacySection } from './PrivacySection';
 import { SightingSourceSection } from './SightingSourceSection';
+import { WarninglistSection } from './WarninglistSection';
 import { WatchedTagsSection } from './WatchedTagsSection';
 
 /** The options page's sections, in order: one component (and file) each. */
 const SECTIONS: FunctionComponent[] = [
   InstanceSection,
   HighlightSection,
+  WarninglistSection,
   WatchedTagsSection,
   SightingSourceSection,
   CacheSection,

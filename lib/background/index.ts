@@ -6,6 +6,7 @@ import { Outbox } from '../outbox/outbox';
 import { forgetPolicy, loadPolicy } from '../settings';
 import { updateBadge } from './badge';
 import { eventHandlers, registerEventSenders } from './handlers/events';
+import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
 import { settingsHandlers } from './handlers/settings';
 import { registerSightingSenders, sightingHandlers } from './handlers/sightings';
@@ -28,6 +29,7 @@ const RETRY_STORAGE_KEY = 'lookup-retries';
 const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers> = [
   settingsHandlers,
   pageHandlers,
+  lookupHandlers,
   eventHandlers,
   sightingHandlers,
   watchHandlers,

@@ -761,6 +761,20 @@ describe('tags, warninglists, describeTypes', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('lists the enabled warninglists from warninglists/index (084, 096 with one enabled)', async () => {
+    expect(await clientWith(fakeFetch(loadTranscript('084')).fetch).enabledWarninglists()).toEqual([]);
+    const recorded = loadTranscript('096');
+    const body = structuredClone(recorded.response.body) as {
+      Warninglists: Array<{ Warninglist: { enabled: boolean } }>;
+    };
+    body.Warninglists[0]!.Warninglist.enabled = true;
+    const { fetch, calls } = fakeFetch({ status: 200, body });
+    expect(await clientWith(fetch).enabledWarninglists()).toEqual([
+      { id: '5', name: 'Top 10K most-used sites from Tranco', entries: 10000 },
+    ]);
+    expect(calls[0]?.init.method).toBe('GET');
+  });
+
   it("unwraps describeTypes' result (082)", async () => {
     const { fetch } = fakeFetch(loadTranscript('082'));
     const types = await clientWith(fetch).describeTypes();

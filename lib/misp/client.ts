@@ -36,6 +36,7 @@ import {
   UserViewMeResponseSchema,
   VersionResponseSchema,
   type WarninglistHit,
+  WarninglistIndexResponseSchema,
 } from './schemas';
 
 export interface MispClientOptions {
@@ -386,6 +387,16 @@ export class MispClient {
       }
     }
     return hits;
+  }
+
+  /** The instance's warninglists that are enabled (the ones `checkWarninglists` uses), by name. */
+  async enabledWarninglists(): Promise<Array<{ id: string; name: string; entries: number }>> {
+    const answer = await this.get('/warninglists/index', WarninglistIndexResponseSchema);
+    return answer.Warninglists.flatMap(({ Warninglist: list }) =>
+      list.enabled
+        ? [{ id: list.id, name: list.name, entries: Number(list.warninglist_entry_count ?? 0) }]
+        : [],
+    ).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   // --- events ---------------------------------------------------------------------------------

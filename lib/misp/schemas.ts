@@ -224,6 +224,21 @@ export const CheckValueResponseSchema = z.union([
   z.record(z.string(), z.array(WarninglistHitSchema)),
 ]);
 
+/** warninglists/index: `{"Warninglists": [{"Warninglist": {...}}]}` (obs 084, 096). */
+export const WarninglistIndexResponseSchema = z.object({
+  Warninglists: z.array(
+    z.object({
+      Warninglist: z.object({
+        id: MispId,
+        name: z.string(),
+        type: z.string().optional(),
+        enabled: MispFlag,
+        warninglist_entry_count: MispId.optional(),
+      }),
+    }),
+  ),
+});
+
 /** attributes/describeTypes: wrapped in `result`, unlike the spec (obs 082). */
 export const DescribeTypesResponseSchema = z.object({
   result: z.object({
