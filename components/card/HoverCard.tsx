@@ -1,4 +1,5 @@
 import { ANALYSIS_LEVELS, type Match, type TagView, THREAT_LEVELS } from '../../lib/lookup/matches';
+import { derivedMatchText } from '../../lib/lookup/status-text';
 import { SIGHTING_TYPE_LABELS, type SightingHistoryRow, type SightingType } from '../../lib/sightings/model';
 
 export interface CardInstance {
@@ -12,7 +13,13 @@ export interface HoverCardProps {
   state:
     | { kind: 'loading' }
     | { kind: 'error'; message: string }
-    | { kind: 'ready'; matches: Match[]; instances: CardInstance[] };
+    | {
+        kind: 'ready';
+        matches: Match[];
+        instances: CardInstance[];
+        /** Notes on the value: a warninglist naming it, "dynamic DNS", "user content on github.com". */
+        notes?: string[];
+      };
   onClose(): void;
   /** The sighting controls; absent: none are shown. */
   sightings?: CardSightings;
@@ -122,6 +129,7 @@ function MatchView({
         <dd>
           {attribute.type} · {attribute.category} · {attribute.toIds ? 'IDS' : 'not IDS'}
           {match.viaCidr ? ` · in range ${match.viaCidr}` : ''}
+          {match.matchedPart ? ` · matched ${match.matchedPart.value}` : ''}
         </dd>
         {attribute.comment && (
           <>
@@ -251,6 +259,10 @@ export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) 
       {state.kind === 'loading' && <p>Looking up…</p>}
       {state.kind === 'error' && <p class="error">{state.message}</p>}
       {state.kind === 'ready' && state.matches.length === 0 && <p>MISP does not know this value.</p>}
+      {state.kind === 'ready' && <DerivedParts matches={state.matches} />}
+      {state.kind === 'ready' && state.notes?.length ? (
+        <p class="hint notes">{state.notes.join(' · ')}</p>
+      ) : null}
       {state.kind === 'ready' &&
         groupByInstance(state.matches, state.instances).map(({ instance, matches }) => {
           const events = new Set(matches.map((match) => match.event.id)).size;
@@ -275,6 +287,26 @@ export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) 
         <SightingActions sightings={sightings} perInstance={state.instances.length > 1} />
       )}
     </div>
+  );
+}
+
+/** "Host cdn-update.site is in MISP": the parts of a URL or e-mail address MISP holds, when not the value itself. */
+function DerivedParts({ matches }: { matches: Match[] }) {
+  const parts = new Map<string, string>();
+  for (const { matchedPart } of matches) {
+    if (matchedPart)
+      parts.set(
+        `${matchedPart.part}:${matchedPart.value}`,
+        derivedMatchText(matchedPart.part, matchedPart.value),
+      );
+  }
+  if (parts.size === 0) return null;
+  return (
+    <ul class="parts" aria-label="Matched parts">
+      {[...parts.values()].map((text) => (
+        <li key={text}>{text}</li>
+      ))}
+    </ul>
   );
 }
 
@@ -304,6 +336,7 @@ h3.event-info { font-size: 14px; margin: 0 0 2px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; margin: 4px 0; }
 dt { color: #59636e; } dd { margin: 0; word-break: break-word; }
 .footer { margin: 4px 0 0; }
+.parts { list-style: none; margin: 0 0 6px; padding: 0; font-weight: 600; }
 .sighting-actions { border-top: 1px solid #d8dde3; margin-top: 8px; padding-top: 6px; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; }
 .instance-actions { margin: 2px 0 8px; }

@@ -354,7 +354,12 @@ class PageSession {
     else this.cardHost?.removeAttribute('data-theme');
     this.renderCard(
       answer.ok
-        ? { kind: 'ready', matches: answer.data.matches, instances: answer.data.instances }
+        ? {
+            kind: 'ready',
+            matches: answer.data.matches,
+            instances: answer.data.instances,
+            ...(answer.data.notes ? { notes: answer.data.notes } : {}),
+          }
         : { kind: 'error', message: answer.error.message },
     );
   }

@@ -19,13 +19,6 @@ export interface DerivedValue {
   readonly value: string;
 }
 
-/** How a part is named to the analyst: "Host cdn-update.example is in MISP". */
-export const DERIVED_PART_LABELS: Record<DerivedPart, string> = {
-  host: 'Host',
-  'host-port': 'Host and port',
-  domain: 'Domain',
-};
-
 function hostKind(host: string): 'domain' | 'ipv4' | 'ipv6' | null {
   if (INDICATOR_REGISTRY.ipv4.validate(host)) return 'ipv4';
   if (host.includes(':') && INDICATOR_REGISTRY.ipv6.validate(host)) return 'ipv6';

@@ -1,6 +1,12 @@
-import { DERIVED_PART_LABELS } from '../indicators/derived';
 import { eventCountText, knownStatusText, type LookupInstanceView } from './by-instance';
 import type { PartStatus, ValueStatus } from './status';
+
+/** How a derived part is named to the analyst (kept here: the page's card needs it, not the parser). */
+const DERIVED_PART_LABELS: Record<PartStatus['part'], string> = {
+  host: 'Host',
+  'host-port': 'Host and port',
+  domain: 'Domain',
+};
 
 /**
  * A value's status line, as the popup lists it: "In MISP (2 events)", "In MISP (2,000+ attributes)",
