@@ -1,35 +1,15 @@
 import { useMemo, useState } from 'preact/hooks';
 import { defaultChoice, validChoice } from '../../lib/events/build';
 import type { Draft, ItemChoice } from '../../lib/events/model';
-import { type IndicatorKind, kindSpec, mispTypeChoice } from '../../lib/indicators';
-import { knownStatusText, type LookupInstanceView } from '../../lib/lookup/by-instance';
-import type { ValueStatus } from '../../lib/lookup/status';
+import { kindSpec, mispTypeChoice } from '../../lib/indicators';
+import type { LookupInstanceView } from '../../lib/lookup/by-instance';
+import type { ListedValue } from '../../lib/lookup/derived-rows';
+import { statusText } from '../../lib/lookup/status-text';
 
-export interface ListedItem {
-  type: IndicatorKind;
-  value: string;
-  original: string;
-  count: number;
-  status: ValueStatus;
-}
+/** A listed value; a derived row (a URL's host, an e-mail's domain) names what it comes from. */
+export type ListedItem = ListedValue;
 
-/** A value's status line; with several lookup instances, a known value names them. */
-export function statusText(status: ValueStatus, instances: readonly LookupInstanceView[] = []): string {
-  switch (status.status) {
-    case 'known':
-      return knownStatusText(status, instances);
-    case 'new':
-      return 'New';
-    case 'benign':
-      return status.benignList ? `Likely benign (${status.benignList})` : 'Likely benign';
-    case 'pending':
-      return 'Checking…';
-    case 'error':
-      return `Lookup failed${status.error ? `: ${status.error}` : ''}`;
-    case 'skipped':
-      return 'Not checked';
-  }
-}
+export { statusText };
 
 /** "Indicators on this page": grouped by type, one checkbox per value, options for the selected ones. */
 export function IndicatorList({
@@ -54,9 +34,20 @@ export function IndicatorList({
       : items;
   }, [items, filter]);
   const groups = useMemo(() => {
-    const byKind = new Map<IndicatorKind, ListedItem[]>();
-    for (const item of visible) byKind.set(item.type, [...(byKind.get(item.type) ?? []), item]);
+    const byKind = new Map<ListedItem['type'], ListedItem[]>();
+    for (const item of visible) {
+      if (!item.derivedFrom) byKind.set(item.type, [...(byKind.get(item.type) ?? []), item]);
+    }
     return [...byKind];
+  }, [visible]);
+  // Derived values (a URL's host, an e-mail's domain) are listed under what they come from.
+  const derivedOf = useMemo(() => {
+    const byParent = new Map<string, ListedItem[]>();
+    for (const item of visible) {
+      if (item.derivedFrom)
+        byParent.set(item.derivedFrom.value, [...(byParent.get(item.derivedFrom.value) ?? []), item]);
+    }
+    return byParent;
   }, [visible]);
   const selectedCount = items.filter((item) => draft.selected[item.value]).length;
 
@@ -73,7 +64,8 @@ export function IndicatorList({
   const selectAllNew = () => {
     const next = { ...draft.selected };
     for (const item of visible) {
-      if (item.status.status === 'new' && !next[item.value]) next[item.value] = defaultChoice(item);
+      if (item.status.status === 'new' && !item.derivedFrom && !next[item.value])
+        next[item.value] = defaultChoice(item);
     }
     onChange(next);
   };
@@ -126,6 +118,40 @@ export function IndicatorList({
                       {item.count > 1 && <span class="hint">×{item.count}</span>}
                     </div>
                     {choice && <ItemOptions item={item} choice={choice} onChange={(p) => update(item, p)} />}
+                    {derivedOf.has(item.value) && (
+                      <ul class="sl-derived" aria-label={`Parts of ${item.value}`}>
+                        {derivedOf.get(item.value)!.map((part) => {
+                          const partChoice = draft.selected[part.value];
+                          return (
+                            <li key={part.value} class="sl-item">
+                              <div class="sl-item-row">
+                                <input
+                                  type="checkbox"
+                                  id={`sel-${part.value}`}
+                                  aria-label={part.value}
+                                  checked={Boolean(partChoice)}
+                                  onChange={(event) => toggle(part, event.currentTarget.checked)}
+                                />
+                                <span class="sl-value">{part.value}</span>
+                                <span class={`sl-status sl-status-${part.status.status}`}>
+                                  {statusText(part.status, instances)}
+                                </span>
+                                <span class="hint">
+                                  {part.derivedFrom?.part === 'domain' ? 'domain' : 'host'}
+                                </span>
+                              </div>
+                              {partChoice && (
+                                <ItemOptions
+                                  item={part}
+                                  choice={partChoice}
+                                  onChange={(p) => update(part, p)}
+                                />
+                              )}
+                            </li>
+                          );
+                        })}
+                      </ul>
+                    )}
                   </li>
                 );
               })}

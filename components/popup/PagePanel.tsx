@@ -13,6 +13,7 @@ import {
 } from '../../lib/events/model';
 import { PAP_CHOICES, TLP_CHOICES } from '../../lib/events/taxonomies';
 import type { LookupInstanceView } from '../../lib/lookup/by-instance';
+import { withDerivedRows } from '../../lib/lookup/derived-rows';
 import type { ValueStatus } from '../../lib/lookup/status';
 import type { ResponseOf } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
@@ -61,21 +62,32 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     );
   }, [chosenInstance]);
 
-  useEffect(() => {
-    void sendToBackground('tab/indicators', { tabId: tab.id }).then(async (result) => {
-      const url = result.ok && result.data.url ? result.data.url : tab.url;
-      const title = result.ok && result.data.title ? result.data.title : tab.title;
-      setPage({
-        url,
-        title,
-        items: result.ok ? result.data.indicators : [],
-        problems: result.ok ? result.data.problems : [result.error.message],
-        instances: result.ok ? (result.data.instances ?? []) : [],
-      });
-      setDraftState(await draftFor({ id: tab.id, url, title }));
+  const loadPage = useCallback(async () => {
+    const result = await sendToBackground('tab/indicators', { tabId: tab.id });
+    const url = result.ok && result.data.url ? result.data.url : tab.url;
+    const title = result.ok && result.data.title ? result.data.title : tab.title;
+    setPage({
+      url,
+      title,
+      items: result.ok ? withDerivedRows(result.data.indicators) : [],
+      problems: result.ok ? result.data.problems : [result.error.message],
+      instances: result.ok ? (result.data.instances ?? []) : [],
     });
+    return { url, title };
+  }, [tab.id]);
+
+  useEffect(() => {
+    void loadPage().then(async (page) => setDraftState(await draftFor({ id: tab.id, ...page })));
     void refreshSubmissions();
   }, [tab.id]);
+
+  // While lookups are still coming (checking, or failed and asked again), follow them.
+  const waiting = page?.items.some((item) => item.status.status === 'pending' || item.status.retry) ?? false;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => void loadPage(), 2000);
+    return () => clearInterval(timer);
+  }, [waiting, loadPage]);
 
   // While something is queued or being sent, follow it.
   const pending = submissions.some((item) => item.state === 'queued' || item.state === 'sending');
