@@ -11,8 +11,10 @@ export function PrivacySection() {
       <ul>
         <li>
           <strong>Indicator values, to your MISP instances only</strong> — the values, not the page, its URL
-          or its text — to each instance marked "Use for lookups". Likely benign values are not sent unless
-          you ask. Sites never scanned, MISP's own pages and pages while highlighting is off are not scanned.
+          or its text — to each instance marked "Use for lookups": a URL also in its other forms (with and
+          without scheme and trailing slash) and with its host, an e-mail address with its domain; likely
+          benign values too, unless you turn that off. Sites never scanned, MISP's own pages and pages while
+          highlighting is off are not scanned.
         </li>
         <li>
           <strong>What you choose to file</strong>: events, attributes and sightings go to the instance you
