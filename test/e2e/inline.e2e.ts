@@ -83,10 +83,20 @@ describe('inline matches on a real report', () => {
     }
     // Threat level 1 (high) styles the marks.
     expect(new Set(marks.map((mark) => mark.kind))).toEqual(new Set(['high']));
-    // Warninglisted values (is.gd is a top domain) get the muted "benign" mark, never a threat colour.
+    // A link on a URL shortener is someone's link, not the popular site (is.gd is a top domain): it is
+    // looked up, not muted as "likely benign", and carries the note instead.
     const benign = (await readMarks(page)).filter((mark) => mark.kind === 'benign');
     const [shortener] = await textRects(page, ['is[.]gd/oYk9ielu?D=30']);
-    expect(benign.some((mark) => overlaps(mark.box, shortener!.box))).toBe(true);
+    expect(benign.some((mark) => overlaps(mark.box, shortener!.box))).toBe(false);
+    const popup = await browser.openExtensionPage('popup.html');
+    const answer = await askBackground(popup, 'tab/indicators', {
+      tabId: await tabIdOf(browser.worker, `${pages.url}/chaes.html`),
+    });
+    await popup.close();
+    const listed = answer.ok
+      ? answer.data.indicators.find((i) => i.value === 'is.gd/oYk9ielu?D=30')
+      : undefined;
+    expect(listed?.status).toMatchObject({ status: 'new', notes: ['URL shortener'] });
     await page.close();
   });
 
