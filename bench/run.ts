@@ -7,9 +7,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { extractionBench } from './extraction.bench';
 import { inlineBench } from './inline.bench';
+import { lookupsBench } from './lookups.bench';
 import type { BenchModule } from './types';
 
-const MODULES: readonly BenchModule[] = [extractionBench, inlineBench];
+const MODULES: readonly BenchModule[] = [extractionBench, inlineBench, lookupsBench];
 
 function machine(): string {
   const cpuList = cpus();

@@ -7,7 +7,7 @@ import { CidrRanges } from '../lookup/cidr-ranges';
 import { lookupPlan } from '../lookup/forms';
 import type { Match } from '../lookup/matches';
 import { mispLookupSource } from '../lookup/misp-source';
-import { type Annotators, type Indicator, indicatorStatus, planLookups } from '../lookup/page-status';
+import { type Annotators, type Indicator, pageStatuses } from '../lookup/page-status';
 import { RetrySchedule, type RetryStore } from '../lookup/retry';
 import { LookupService, type LookupSource } from '../lookup/service';
 import type { ValueStatus } from '../lookup/status';
@@ -136,21 +136,22 @@ export class Lookups {
     options: { retrying?: boolean } = {},
   ): Promise<Record<string, ValueStatus>> {
     const [preferences, instances] = await Promise.all([loadPreferences(), lookupInstances()]);
-    const plan = planLookups(indicators, this.annotators, { lookupBenign: preferences.lookupBenign });
-    const statuses: Record<string, ValueStatus> = {};
     if (instances.length === 0) {
+      const statuses: Record<string, ValueStatus> = {};
       for (const indicator of indicators) {
-        const bundled = plan.bundled.get(indicator.value);
-        statuses[indicator.value] = bundled?.benign
-          ? { status: 'benign', benignList: bundled.benign.listName }
+        const benign = this.annotators.bundled(indicator.type, indicator.value).benign;
+        statuses[indicator.value] = benign
+          ? { status: 'benign', benignList: benign.listName }
           : { status: 'skipped', error: 'Sightline is not connected to a MISP yet.' };
       }
       return statuses;
     }
-    const outcomes = await this.service.lookup(tabId, plan.values);
-    for (const indicator of indicators) {
-      statuses[indicator.value] = indicatorStatus(indicator, plan, outcomes, this.annotators);
-    }
+    const statuses = await pageStatuses(
+      indicators,
+      (values) => this.service.lookup(tabId, values),
+      this.annotators,
+      { lookupBenign: preferences.lookupBenign },
+    );
     if (!options.retrying && Object.values(statuses).some((status) => status.retry)) {
       void this.scheduleRetry(tabId);
     }

@@ -21,7 +21,8 @@ const FULL_REFRESH_MS = 24 * 60 * 60_000;
 const OVERLAP_SECONDS = 300;
 
 export interface RangeIndex {
-  index: CidrIndex<CidrRange>;
+  /** The ranges' values (`203.0.113.0/24`): all a match needs, details are asked by value. */
+  index: CidrIndex<string>;
   /** False when the instance holds more ranges than the index keeps. */
   complete: boolean;
   maxRanges: number;
@@ -29,7 +30,8 @@ export interface RangeIndex {
 
 interface Held {
   checkedAt: number;
-  record: CidrRecord;
+  /** When the held index was fetched (the stored record's `fetchedAt`): the record is read again only to refresh. */
+  fetchedAt: number;
   ranges: RangeIndex;
 }
 
@@ -69,7 +71,7 @@ export class CidrRanges {
   }
 
   private async refresh(instanceId: string, ttlMs: number, client: RangeClient): Promise<RangeIndex> {
-    const stored = this.held.get(instanceId)?.record ?? readRecord(await this.db.get('cidr', instanceId));
+    const stored = readRecord(await this.db.get('cidr', instanceId));
     const now = this.now();
     if (stored && now - stored.fetchedAt < ttlMs) return this.hold(stored, stored.fetchedAt);
     try {
@@ -121,15 +123,21 @@ export class CidrRanges {
     });
   }
 
+  /** Keeps the index in memory (not the record: it is read from IndexedDB again to refresh). */
   private hold(record: CidrRecord, checkedAt: number): RangeIndex {
     const held = this.held.get(record.instanceId);
     const ranges =
-      held?.record === record
+      held?.fetchedAt === record.fetchedAt
         ? held.ranges
-        : { index: new CidrIndex(fromRecord(record)), complete: record.complete, maxRanges: this.maxRanges };
-    this.held.set(record.instanceId, { checkedAt, record, ranges });
+        : { index: rangeIndex(record.values), complete: record.complete, maxRanges: this.maxRanges };
+    this.held.set(record.instanceId, { checkedAt, fetchedAt: record.fetchedAt, ranges });
     return ranges;
   }
+}
+
+/** The index the worker holds: each range's text once, nothing else. */
+export function rangeIndex(values: Iterable<string>): CidrIndex<string> {
+  return new CidrIndex<string>(values, (value) => value);
 }
 
 const StoredRecordSchema = z.object({

@@ -87,7 +87,7 @@ async function addRangeMatches(
   const { index, complete, maxRanges } = await options.cidr.index(instanceId, options.ttlMs, client);
   const rangesOf = new Map<string, string[]>();
   for (const ip of ips) {
-    const ranges = [...new Set(index.match(ip).map((range) => range.value))];
+    const ranges = [...new Set(index.match(ip))];
     if (ranges.length > 0) rangesOf.set(ip, ranges);
     if (!complete) {
       const answer = answers.get(ip);

@@ -217,3 +217,22 @@ export function indicatorStatus(
   if (benignList !== undefined) return withParts({ status: 'benign', benignList, ...extra });
   return withParts({ status: 'new', ...extra });
 }
+
+/**
+ * Statuses for a page's indicators: plans what to look up, asks `lookup` for all of it at once (one
+ * set of ≤ 500-value batches), and reads each indicator's status from the answers.
+ */
+export async function pageStatuses(
+  indicators: readonly Indicator[],
+  lookup: (values: readonly string[]) => Promise<ReadonlyMap<string, LookupOutcome>>,
+  annotators: Annotators,
+  options: { lookupBenign: boolean },
+): Promise<Record<string, ValueStatus>> {
+  const plan = planLookups(indicators, annotators, options);
+  const outcomes = await lookup(plan.values);
+  const statuses: Record<string, ValueStatus> = {};
+  for (const indicator of indicators) {
+    statuses[indicator.value] = indicatorStatus(indicator, plan, outcomes, annotators);
+  }
+  return statuses;
+}

@@ -55,8 +55,15 @@ export function rangeContains([network, bits]: IpRange, address: IpAddress): boo
   return network.kind() === address.kind() && address.match(network, bits);
 }
 
-/** The network part of an address for a prefix length, as a map key. */
-function networkKey(bytes: readonly number[], bits: number): string {
+/**
+ * The network part of an address for a prefix length, as a map key: a number for IPv4 (no string per
+ * range), the masked bytes as text for IPv6.
+ */
+function networkKey(bytes: readonly number[], bits: number): number | string {
+  if (bytes.length === 4) {
+    const address = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+    return bits === 0 ? 0 : (address & (0xffffffff << (32 - bits))) >>> 0;
+  }
   const out: number[] = [];
   for (let i = 0; i < bytes.length && bits > 0; i++, bits -= 8) {
     out.push(bits >= 8 ? bytes[i]! : bytes[i]! & (0xff << (8 - bits)) & 0xff);
@@ -64,27 +71,44 @@ function networkKey(bytes: readonly number[], bits: number): string {
   return out.join('.');
 }
 
+interface Typed {
+  type: string;
+  value: string;
+}
+
+/** An ip-src/ip-dst attribute's value, when it is a range candidate. */
+function attributeRange(entry: Typed): string | undefined {
+  return (CIDR_ATTRIBUTE_TYPES as readonly string[]).includes(entry.type) ? entry.value : undefined;
+}
+
 /**
  * Ranges indexed by prefix length: an address is matched with one map look-up per prefix length in
  * use (at most 33 for IPv4, 129 for IPv6) instead of a scan of every range, so an instance with
  * hundreds of thousands of ranges answers in microseconds. CIDR ranges never partly overlap: an
- * address can be in several nested ranges, and gets all of them.
+ * address can be in several nested ranges, and gets all of them. Entries are kept as given (the
+ * lookups keep just the range's text, a few dozen bytes a range); `rangeOf` says which text is the
+ * range (by default an ip-src/ip-dst attribute's value).
  */
-export class CidrIndex<E extends { type: string; value: string }> {
+export class CidrIndex<E = Typed> {
   private readonly byFamily = {
-    ipv4: new Map<number, Map<string, E[]>>(),
-    ipv6: new Map<number, Map<string, E[]>>(),
+    ipv4: new Map<number, Map<number | string, E | E[]>>(),
+    ipv6: new Map<number, Map<number | string, E | E[]>>(),
   };
   private count = 0;
 
-  constructor(entries: Iterable<E> = []) {
+  constructor(
+    entries: Iterable<E> = [],
+    private readonly rangeOf: (entry: E) => string | undefined = attributeRange as (
+      entry: E,
+    ) => string | undefined,
+  ) {
     for (const entry of entries) this.add(entry);
   }
 
-  /** Adds an entry when it is an ip-src/ip-dst range; returns whether it was added. */
+  /** Adds an entry when it is a range; returns whether it was added. */
   add(entry: E): boolean {
-    if (!(CIDR_ATTRIBUTE_TYPES as readonly string[]).includes(entry.type)) return false;
-    const range = parseCidrValue(entry.value);
+    const text = this.rangeOf(entry);
+    const range = text === undefined ? undefined : parseCidrValue(text);
     if (range === undefined) return false;
     const [network, bits] = range;
     const byBits = this.byFamily[network.kind()];
@@ -94,9 +118,11 @@ export class CidrIndex<E extends { type: string; value: string }> {
       byBits.set(bits, byKey);
     }
     const key = networkKey(network.toByteArray(), bits);
-    const list = byKey.get(key);
-    if (list === undefined) byKey.set(key, [entry]);
-    else list.push(entry);
+    const found = byKey.get(key);
+    // Most keys hold one range: no list for them.
+    if (found === undefined) byKey.set(key, entry);
+    else if (Array.isArray(found)) found.push(entry);
+    else byKey.set(key, [found, entry]);
     this.count++;
     return true;
   }
@@ -113,7 +139,9 @@ export class CidrIndex<E extends { type: string; value: string }> {
     const hits: E[] = [];
     for (const [bits, byKey] of this.byFamily[address.kind()]) {
       const found = byKey.get(networkKey(bytes, bits));
-      if (found !== undefined) hits.push(...found);
+      if (found === undefined) continue;
+      if (Array.isArray(found)) hits.push(...found);
+      else hits.push(found);
     }
     return hits;
   }
