@@ -129,3 +129,62 @@ describe('Lookups: a failed lookup is asked again, and the page told to redraw',
     expect(asked).toEqual([['evil-c2.site'], ['evil-c2.site'], ['evil-c2.site']]);
   });
 });
+
+describe('Lookups: the card of a URL known through its host', () => {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await fakeBrowser.storage.local.set({ instances: [instance] });
+  });
+
+  it("shows the host's matches saying which part matched, and a sighting goes to the host", async () => {
+    const hostMatch = {
+      instanceId: 'a',
+      attribute: {
+        id: '77',
+        uuid: 'u',
+        type: 'domain',
+        category: 'Network activity',
+        value: 'cdn-update.site',
+        toIds: true,
+        comment: '',
+        timestamp: 1,
+        tags: [],
+      },
+      event: {
+        id: '5',
+        uuid: 'e',
+        info: 'update server',
+        orgName: 'ORG',
+        date: '2026-01-01',
+        threatLevel: 1,
+        analysis: 2,
+        published: true,
+        tags: [],
+      },
+      sightings: { sighting: 0, falsePositive: 0, expiration: 0, lastSeen: null },
+    };
+    const source: LookupSource = {
+      instanceId: 'a',
+      lookup: async (values) =>
+        new Map(values.map((value) => [value, { matches: value === 'cdn-update.site' ? [hostMatch] : [] }])),
+    };
+    const lookups = new Lookups(
+      await openDatabase(`lookups-card-${Math.random()}`),
+      { bundled: bundledAnnotation, server: serverAnnotation },
+      {
+        tabIndicators: async () => undefined,
+        refreshTab: async () => undefined,
+        wakeAt: () => undefined,
+        retryStore: { load: async () => ({}), save: async () => undefined },
+      },
+      { sources: async () => [source] },
+    );
+    const url = 'https://cdn-update.site/gate.php';
+    await lookups.statuses(1, [{ type: 'url', value: url }]);
+    const matches = await lookups.cardMatches(url);
+    expect(matches).toEqual([{ ...hostMatch, matchedPart: { part: 'host', value: 'cdn-update.site' } }]);
+    expect(await lookups.sightingValues(url)).toEqual(['cdn-update.site']);
+    expect(await lookups.sightingValues('cdn-update.site')).toEqual(['cdn-update.site']);
+    expect(await lookups.sightingValues('https://unknown.site/x')).toEqual(['https://unknown.site/x']);
+  });
+});

@@ -7,7 +7,16 @@ import {
   launchExtensionBrowser,
   tabIdOf,
 } from './browser';
-import { hoverUntilCard, overlaps, readMarks, textOf, textRects } from './cdp';
+import {
+  boxOfNode,
+  clickBox,
+  findByRole,
+  hoverUntilCard,
+  overlaps,
+  readMarks,
+  textOf,
+  textRects,
+} from './cdp';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 import { reportPage } from './report-pages';
@@ -100,7 +109,7 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
 
   it('a URL whose host MISP holds is highlighted, the card names the host, the popup lists the host under it', async () => {
     const host = `cdn-update-${run}.com`;
-    await seed('known host', [{ type: 'domain', value: host, comment: 'update server' }]);
+    const created = await seed('known host', [{ type: 'domain', value: host, comment: 'update server' }]);
     const url = `https://${host}/gate.php`;
     const written = `hxxps://cdn-update-${run}[.]com/gate.php`;
     const { page, tabId } = await open('Host report', `<p>The loader fetched ${written} at start-up.</p>`);
@@ -108,6 +117,13 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
     const card = await hoverUntilCard(page, written, url);
     await expect.poll(() => textOf(page, card.backendNodeId)).toContain(`Host ${host} is in MISP`);
     expect(await textOf(page, card.backendNodeId)).toContain('known host');
+    // "Record sighting" on the URL's card sights what MISP holds: the host.
+    const record = await findByRole(page, 'button', 'Record sighting');
+    await clickBox(page, (await boxOfNode(page, record!.backendNodeId))!);
+    await expect
+      .poll(() => textOf(page, card.backendNodeId), { timeout: 10_000 })
+      .toContain('Recorded sighting in MISP');
+    expect(await misp.client.sightingsForAttribute(created.attributes[0]!.id)).toHaveLength(1);
 
     const popup = await statusInPopup(tabId, url, `In MISP (1 event): host ${host}`);
     // The host is listed beneath the URL, with its own status, and can be selected on its own.
