@@ -174,7 +174,8 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
   it("a value on a warninglist the instance enabled, which no bundled list has, shows that list's name", async () => {
     if (!misp.sim) return expect(misp.kind).toBe('real');
     const store = misp.sim.store;
-    store.availableWarninglists.push('public-dns-v4');
+    if (!store.availableWarninglists.includes('public-dns-v4'))
+      store.availableWarninglists.push('public-dns-v4');
     store.updateWarninglists();
     for (const list of store.warninglists.values()) {
       if (list.name === 'List of known IPv4 public DNS resolvers') list.enabled = true;
