@@ -54,24 +54,7 @@ const CUT_BODIES: Record<
 };
 
 /** Transcripts the stand-in cannot match, with the reason. The goal is none. */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  '158': '/sharing_groups/* is not served yet',
-  '159': '/sharing_groups/* is not served yet',
-  '160': '/sharing_groups/* is not served yet',
-  '161': 'needs sharing group 1 of 159',
-  '163': 'event and attribute ids shift while sharing groups are missing',
-  '164': 'event and attribute ids shift while sharing groups are missing',
-  '165': 'event and attribute ids shift while sharing groups are missing',
-  '166': 'event and attribute ids shift while sharing groups are missing',
-  '167': 'event and attribute ids shift while sharing groups are missing',
-  '168': 'event and attribute ids shift while sharing groups are missing',
-  '169': 'event and attribute ids shift while sharing groups are missing',
-  '170': 'event and attribute ids shift while sharing groups are missing',
-  '171': 'event and attribute ids shift while sharing groups are missing',
-  '172': 'event and attribute ids shift while sharing groups are missing',
-  '173': 'event and attribute ids shift while sharing groups are missing',
-  '185': 'event and attribute ids shift while sharing groups are missing',
-};
+const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 const MISP_HEADERS = [
   'location',

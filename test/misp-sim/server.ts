@@ -17,6 +17,7 @@ import { eventReportRoutes } from './routes/event-reports';
 import { eventRoutes } from './routes/events';
 import { galaxyRoutes } from './routes/galaxies';
 import { objectRoutes } from './routes/objects';
+import { sharingGroupRoutes } from './routes/sharing-groups';
 import { sightingRoutes } from './routes/sightings';
 import { tagRoutes } from './routes/tags';
 import { warninglistRoutes } from './routes/warninglists';
@@ -61,6 +62,7 @@ const ROUTES: Record<string, Route> = {
   ...eventReportRoutes,
   ...objectRoutes,
   ...galaxyRoutes,
+  ...sharingGroupRoutes,
 };
 
 /** Actions that are API calls whatever the Accept header says (MISP's automation allow-list). */
