@@ -4,9 +4,11 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
  * Sightline's one IndexedDB database, owned by the background service worker.
  * - `lookups`: MISP answers per instance and value, hits and misses, with the time they were fetched.
  * - `outbox`: writes to MISP (events, attributes, sightings) kept until MISP confirms them.
- * - `alerts`: notifications raised for watched tags.
+ * - `alerts`: notifications raised for watch rules and seen-before indicators.
  * - `cidr`: per instance, the compact index of MISP's CIDR ranges (id, value, timestamp), refreshed
  *   incrementally.
+ * - `seen`: indicators read on scanned pages that MISP did not know then (value, type, where and
+ *   when), re-checked later for "seen before, known now" (lib/seen).
  * Values are stored as plain data; readers re-validate them with zod (a stored record may be from an
  * older version of Sightline).
  */
@@ -67,6 +69,21 @@ export interface AlertRecord {
   createdAt: number;
   read: boolean;
   payload: unknown;
+  /** When its browser notification was shown (absent while owed). */
+  notifiedAt?: number;
+}
+
+export interface SeenRecord {
+  value: string;
+  type: string;
+  /** Where it was first read: the page's host, title and address without query or fragment. */
+  host: string;
+  title: string;
+  pageUrl: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** When MISP was last asked about it (0: not since it was recorded). */
+  checkedAt: number;
 }
 
 interface SightlineDB extends DBSchema {
@@ -78,12 +95,13 @@ interface SightlineDB extends DBSchema {
   cidr: { key: string; value: CidrRecord };
   outbox: { key: string; value: OutboxRecord; indexes: { state: string; createdAt: number } };
   alerts: { key: string; value: AlertRecord; indexes: { createdAt: number } };
+  seen: { key: string; value: SeenRecord; indexes: { lastSeenAt: number; checkedAt: number } };
 }
 
 export type SightlineDatabase = IDBPDatabase<SightlineDB>;
 
 export const DB_NAME = 'sightline';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 
 export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
   return openDB<SightlineDB>(name, DB_VERSION, {
@@ -104,6 +122,11 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
         void lookups.clear();
         lookups.createIndex('usedAt', 'usedAt');
         db.createObjectStore('cidr', { keyPath: 'instanceId' });
+      }
+      if (oldVersion < 3) {
+        const seen = db.createObjectStore('seen', { keyPath: 'value' });
+        seen.createIndex('lastSeenAt', 'lastSeenAt');
+        seen.createIndex('checkedAt', 'checkedAt');
       }
     },
   });

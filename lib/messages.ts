@@ -3,8 +3,10 @@ import { eventMessages } from './protocol/events';
 import { lookupMessages } from './protocol/lookups';
 import { pageMessages } from './protocol/pages';
 import type { MessageSpec } from './protocol/result';
+import { seenMessages } from './protocol/seen';
 import { settingsMessages } from './protocol/settings';
 import { sightingMessages } from './protocol/sightings';
+import { tagMessages } from './protocol/tags';
 import { watchMessages } from './protocol/watch';
 
 export type { TabIndicators } from './protocol/pages';
@@ -28,6 +30,8 @@ export const protocol = {
   ...eventMessages,
   ...sightingMessages,
   ...watchMessages,
+  ...tagMessages,
+  ...seenMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type Protocol = typeof protocol;

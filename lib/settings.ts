@@ -50,6 +50,16 @@ export const PreferencesSchema = z.object({
   lookupBenign: z.boolean(),
   sightingSource: SightingSourceSchema,
   requestTimeoutMs: z.number().int().min(1000).max(120_000),
+  /** "Remember indicators I read (for late matches)": values MISP did not know, kept for a later check. */
+  rememberSeen: z.boolean(),
+  /** "Keep for (days)". */
+  seenRetentionDays: z.number().int().min(1).max(365),
+  /** "Check seen indicators every" (minutes). */
+  seenCheckMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
 
@@ -62,6 +72,9 @@ export const DEFAULT_PREFERENCES: Preferences = {
   lookupBenign: true,
   sightingSource: { kind: 'host' },
   requestTimeoutMs: 15_000,
+  rememberSeen: true,
+  seenRetentionDays: 30,
+  seenCheckMinutes: 60,
 };
 
 /** Fills missing fields with defaults and drops anything that does not parse, field by field. */

@@ -5,6 +5,7 @@ import { CacheSection } from './CacheSection';
 import { HighlightSection } from './HighlightSection';
 import { InstanceSection } from './InstanceSection';
 import { PrivacySection } from './PrivacySection';
+import { SeenIndicatorsSection } from './SeenIndicatorsSection';
 import { SightingSourceSection } from './SightingSourceSection';
 import { WarninglistSection } from './WarninglistSection';
 import { WatchedTagsSection } from './WatchedTagsSection';
@@ -15,6 +16,7 @@ const SECTIONS: FunctionComponent[] = [
   HighlightSection,
   WarninglistSection,
   WatchedTagsSection,
+  SeenIndicatorsSection,
   SightingSourceSection,
   CacheSection,
   BackupSection,

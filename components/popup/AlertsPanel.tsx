@@ -1,17 +1,94 @@
 import { useEffect, useState } from 'preact/hooks';
 import { sendToBackground } from '../../lib/runtime';
-import type { AlertView } from '../../lib/watch/model';
+import { countText, dayText, fullTime, relativeTime } from '../../lib/watch/format';
+import type { AlertsList, AlertView } from '../../lib/watch/model';
 
-type Loaded = { alerts: AlertView[]; unread: number; problems: string[] };
-
-function when(ms: number): string {
-  const date = new Date(ms);
-  return date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+/** Entries grouped as they came: each watch rule, then "Seen before, known now"; newest first inside. */
+export function groupAlerts(alerts: readonly AlertView[]): Array<{ name: string; alerts: AlertView[] }> {
+  const groups = new Map<string, AlertView[]>();
+  for (const alert of alerts) groups.set(alert.group, [...(groups.get(alert.group) ?? []), alert]);
+  return [...groups.entries()].map(([name, list]) => ({ name, alerts: list }));
 }
 
-/** The popup's "Alerts" tab: notifications raised for watched tags, newest first. */
+function When({ ms }: { ms: number }) {
+  return (
+    <time dateTime={new Date(ms).toISOString()} title={fullTime(ms)}>
+      {relativeTime(ms, Date.now())}
+    </time>
+  );
+}
+
+function AlertItem({ alert, onChanged }: { alert: AlertView; onChanged: () => Promise<void> }) {
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [first, ...rest] = alert.message.split('\n');
+
+  async function open(event: MouseEvent, target: 'event' | 'page') {
+    event.preventDefault();
+    if (!event.isTrusted) return;
+    await sendToBackground('alerts/open', { id: alert.id, target });
+    await onChanged();
+  }
+  async function toggleRead() {
+    await sendToBackground('alerts/mark-read', { ids: [alert.id], read: !alert.read });
+    await onChanged();
+  }
+  async function recordSighting(event: MouseEvent) {
+    if (!event.isTrusted) return;
+    const result = await sendToBackground('alerts/record-sighting', { id: alert.id });
+    setNote(result.ok ? { ok: true, text: result.data.message } : { ok: false, text: result.error.message });
+    await onChanged();
+  }
+
+  const label = alert.value ?? alert.title;
+  return (
+    <li class={alert.read ? 'alert read' : 'alert unread'} aria-label={label}>
+      <p>
+        <strong>{alert.title}</strong>
+        {!alert.read && <span class="alert-unread"> · Unread</span>}
+      </p>
+      <p>{first}</p>
+      {rest.length > 0 && <p class="hint">{rest.join(' · ')}</p>}
+      {alert.page && (
+        <p class="hint">
+          Read on{' '}
+          <a href={alert.page.url} target="_blank" rel="noreferrer" onClick={(e) => void open(e, 'page')}>
+            {alert.page.title || alert.page.host}
+          </a>{' '}
+          ({alert.page.host}) on {dayText(alert.page.readAt)}
+        </p>
+      )}
+      <p class="hint">
+        <When ms={alert.createdAt} /> ·{' '}
+        <a href={alert.url} target="_blank" rel="noreferrer" onClick={(e) => void open(e, 'event')}>
+          {alert.kind === 'summary' ? 'Open events in MISP' : 'Open event in MISP'}
+        </a>
+      </p>
+      <div class="row">
+        {alert.kind === 'seen' && (
+          <button type="button" onClick={(e) => void recordSighting(e)}>
+            Record sighting
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() => void toggleRead()}
+          aria-label={`Mark ${label} as ${alert.read ? 'unread' : 'read'}`}
+        >
+          {alert.read ? 'Mark unread' : 'Mark read'}
+        </button>
+      </div>
+      {note && (
+        <p class={note.ok ? 'status-ok' : 'status-error'} role="status">
+          {note.text}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** The popup's "Alerts" tab: what is watched, when it was last checked, and the alerts in groups. */
 export function AlertsPanel() {
-  const [data, setData] = useState<Loaded | null>(null);
+  const [data, setData] = useState<AlertsList | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   async function load() {
@@ -22,13 +99,6 @@ export function AlertsPanel() {
   useEffect(() => {
     void load();
   }, []);
-
-  async function open(alert: AlertView, event: MouseEvent) {
-    event.preventDefault();
-    if (!event.isTrusted) return;
-    await sendToBackground('alerts/open', { id: alert.id });
-    await load();
-  }
 
   async function markAllRead() {
     await sendToBackground('alerts/mark-read', {});
@@ -43,9 +113,31 @@ export function AlertsPanel() {
           {problem}
         </p>
       ))}
-      {data && data.alerts.length === 0 && (
-        <p class="hint">No alerts yet. Choose tags to watch in Sightline's options.</p>
+      {data && (
+        <div role="status" aria-label="Watching" class="hint">
+          {data.watching.length === 0 ? (
+            <p>No tags watched. Choose tags to watch in Sightline's options.</p>
+          ) : (
+            <>
+              <p>
+                Watching {data.watching.length === 1 ? '' : `${countText(data.watching.length, 'rule')}: `}
+                {data.watching.join('; ')}.
+              </p>
+              <p>
+                {data.lastCheckedAt === undefined ? (
+                  'Not checked yet.'
+                ) : (
+                  <>
+                    Last checked <When ms={data.lastCheckedAt} />.
+                  </>
+                )}
+              </p>
+            </>
+          )}
+          {data.remembering && <p>Indicators you read are remembered for late matches.</p>}
+        </div>
       )}
+      {data && data.alerts.length === 0 && <p class="hint">No alerts yet.</p>}
       {data && data.alerts.length > 0 && (
         <>
           <div class="row">
@@ -54,32 +146,16 @@ export function AlertsPanel() {
               Mark all read
             </button>
           </div>
-          <ul aria-label="Recent alerts" class="alert-list">
-            {data.alerts.map((alert) => {
-              const [first, ...rest] = alert.message.split('\n');
-              return (
-                <li key={alert.id} class={alert.read ? 'alert read' : 'alert unread'}>
-                  <p>
-                    <strong>{alert.title}</strong>
-                    {!alert.read && <span class="alert-unread"> · Unread</span>}
-                  </p>
-                  <p>{first}</p>
-                  {rest.length > 0 && <p class="hint">{rest.join(' ')}</p>}
-                  <p class="hint">
-                    {when(alert.createdAt)} ·{' '}
-                    <a
-                      href={alert.url}
-                      target="_blank"
-                      rel="noreferrer"
-                      onClick={(event) => void open(alert, event)}
-                    >
-                      {alert.kind === 'event' ? 'Open event in MISP' : 'Open events in MISP'}
-                    </a>
-                  </p>
-                </li>
-              );
-            })}
-          </ul>
+          {groupAlerts(data.alerts).map((group) => (
+            <div key={group.name}>
+              <h2 class="alert-group">{group.name}</h2>
+              <ul aria-label={group.name} class="alert-list">
+                {group.alerts.map((alert) => (
+                  <AlertItem key={alert.id} alert={alert} onChanged={load} />
+                ))}
+              </ul>
+            </div>
+          ))}
         </>
       )}
     </section>

@@ -30,7 +30,9 @@ const PANELS: Array<{ id: string; label: string; Panel: FunctionComponent<{ tab:
 
 export function PopupApp() {
   const [tab, setTab] = useState<PopupTab | null | undefined>(undefined);
-  const [active, setActive] = useState(PANELS[0]!.id);
+  // `?panel=alerts` (a summary notification's click) opens on that panel.
+  const requested = new URLSearchParams(location.search).get('panel');
+  const [active, setActive] = useState(PANELS.find((panel) => panel.id === requested)?.id ?? PANELS[0]!.id);
   useEffect(() => {
     void resolvePopupTab(location.search).then(setTab);
   }, []);

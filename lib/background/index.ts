@@ -10,6 +10,7 @@ import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
 import { settingsHandlers } from './handlers/settings';
 import { registerSightingSenders, sightingHandlers } from './handlers/sightings';
+import { tagHandlers } from './handlers/tags';
 import { startWatch, watchHandlers } from './handlers/watch';
 import { restrictStorageToTrustedContexts } from './hardening';
 import { Lookups } from './lookups';
@@ -33,6 +34,7 @@ const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers
   eventHandlers,
   sightingHandlers,
   watchHandlers,
+  tagHandlers,
 ];
 
 export function createHandlers(services: Promise<BackgroundServices>): Handlers {

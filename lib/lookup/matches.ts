@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MispAttribute } from '../misp/schemas';
+import { safeTagColour } from '../misp/tag-colour';
 import { DERIVED_PARTS } from './status';
 
 /**
@@ -57,8 +58,6 @@ export type Match = z.infer<typeof MatchSchema>;
 export const THREAT_LEVELS = ['', 'High', 'Medium', 'Low', 'Undefined'] as const;
 export const ANALYSIS_LEVELS = ['Initial', 'Ongoing', 'Completed'] as const;
 
-const DEFAULT_TAG_COLOUR = '#808080';
-
 function clampInt(value: string | undefined, min: number, max: number, fallback: number): number {
   const n = Number.parseInt(value ?? '', 10);
   return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
@@ -91,7 +90,7 @@ export function toMatch(instanceId: string, attribute: MispAttribute): Match {
   const event = attribute.Event;
   const tagView = (tag: { name: string; colour?: string }): TagView => ({
     name: tag.name,
-    colour: /^#[0-9a-f]{3,8}$/i.test(tag.colour ?? '') ? (tag.colour as string) : DEFAULT_TAG_COLOUR,
+    colour: safeTagColour(tag.colour),
   });
   const inheritedTags = attribute.Tag.filter((tag) => tag.inherited).map(tagView);
   const eventTags = event?.Tag?.length ? event.Tag.map(tagView) : inheritedTags;

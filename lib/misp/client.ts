@@ -177,6 +177,8 @@ export interface EventPage {
   /** X-Result-Count: for events, the total number of matches (API-NOTES §10). */
   total: number | undefined;
   hasMore: boolean;
+  /** The server's clock when it answered (Unix seconds, from the `Date` header), when it sent one. */
+  serverTime?: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -559,7 +561,31 @@ export class MispClient {
     const total = countHeader === null || !/^\d+$/.test(countHeader) ? undefined : Number(countHeader);
     const page = options.page ?? 1;
     const hasMore = total === undefined ? events.length >= limit : total > (page - 1) * limit + events.length;
-    return { events, total, hasMore };
+    const date = Date.parse(response.headers.get('date') ?? '');
+    return {
+      events,
+      total,
+      hasMore,
+      ...(Number.isFinite(date) ? { serverTime: Math.floor(date / 1000) } : {}),
+    };
+  }
+
+  // --- watch rules: attributes added to events ------------------------------------------------
+
+  /**
+   * The attributes of these events whose own timestamp is ≥ `since` (Unix seconds): what was added or
+   * changed in them since then. `timestamp` on attributes/restSearch is the attribute's own time, not
+   * the event's (obs 167, 171).
+   */
+  async attributesAddedSince(options: { eventIds: string[]; since: number }): Promise<MispAttribute[]> {
+    const eventIds = [...new Set(options.eventIds.map((id) => checkedId(id, 'event')))];
+    if (eventIds.length === 0) return [];
+    const { attributes } = await this.searchAttributes(
+      { eventid: eventIds, timestamp: Math.floor(options.since) },
+      500,
+      20,
+    );
+    return attributes;
   }
 
   // --- sightings ------------------------------------------------------------------------------

@@ -22,12 +22,6 @@ export const eventMessages = {
       }),
     ),
   },
-  /** Tag names for the "Tags" autocomplete (MISP's /tags/index, exact spelling). */
-  'events/tags': {
-    from: 'ui',
-    request: z.object({ search: z.string().max(255), instanceId: z.string().max(200).optional() }),
-    response: Result(z.array(z.object({ name: z.string(), colour: z.string() }))),
-  },
   /** Recent events (optionally by info) for "Add to existing event". */
   'events/recent': {
     from: 'ui',

@@ -1,56 +1,77 @@
 import { z } from 'zod';
 import {
-  AlertViewSchema,
-  WatchInstanceViewSchema,
-  WatchSettingsSchema,
+  AlertsListSchema,
+  RuleViewSchema,
+  WatchRuleInputSchema,
   WatchTestReportSchema,
+  WatchViewSchema,
 } from '../watch/model';
 import { type MessageSpec, Result } from './result';
 
-/** Watched tags and the popup's Alerts tab. */
+/** Watch rules (options) and the popup's Alerts tab. */
+
+const AlertId = z.string().max(500);
 
 export const watchMessages = {
-  /** Watched tags (issue 7): settings and status per instance. */
+  /** The rules, the polling interval, each instance's watch status and the notification problem. */
   'watch/get': {
     from: 'ui',
     request: z.object({}),
-    response: Result(z.array(WatchInstanceViewSchema)),
+    response: Result(WatchViewSchema),
   },
-  'watch/save': {
+  /** Adds (no id) or edits a rule; a tag or instance new to it begins its watch now. */
+  'watch/save-rule': {
     from: 'ui',
-    request: z.object({ instanceId: z.string().max(200), settings: WatchSettingsSchema }),
-    response: Result(WatchSettingsSchema),
+    request: z.object({ rule: WatchRuleInputSchema }),
+    response: Result(RuleViewSchema),
   },
-  /** Tag names for the "Watched tags" autocomplete (MISP's /tags/index, exact spelling). */
-  'watch/tags': {
+  'watch/remove-rule': {
     from: 'ui',
-    request: z.object({ instanceId: z.string().max(200), search: z.string().max(255) }),
-    response: Result(z.array(z.object({ name: z.string(), colour: z.string() }))),
+    request: z.object({ id: z.string().max(100) }),
+    response: Result(z.object({})),
   },
-  /** "Test": one poll that reports what it would notify, without notifying or moving the cursor. */
+  'watch/interval': {
+    from: 'ui',
+    request: z.object({
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60),
+    }),
+    response: Result(z.object({})),
+  },
+  /** A rule's "Test": one poll per instance reporting what it would notify, nothing stored or notified. */
   'watch/test': {
     from: 'ui',
-    request: z.object({ instanceId: z.string().max(200) }),
+    request: z.object({ ruleId: z.string().max(100) }),
     response: Result(WatchTestReportSchema),
   },
-  /** The popup's "Alerts" tab: recent alerts, unread count and the watch status lines. */
+  /** The popup's "Alerts" tab: recent alerts, unread count, what is watched and the status lines. */
   'alerts/list': {
     from: 'ui',
     request: z.object({}),
-    response: Result(
-      z.object({ alerts: z.array(AlertViewSchema), unread: z.number().int(), problems: z.array(z.string()) }),
-    ),
+    response: Result(AlertsListSchema),
   },
-  /** Opens an alert's event in MISP (same path as clicking its notification) and marks it read. */
+  /**
+   * Opens an alert's event in MISP (same path as clicking its notification), or for a seen-before
+   * alert the page it was read on, and marks it read.
+   */
   'alerts/open': {
     from: 'ui',
-    request: z.object({ id: z.string().max(500) }),
+    request: z.object({ id: AlertId, target: z.enum(['event', 'page']).optional() }),
     response: Result(z.object({})),
   },
-  /** Marks alerts read (all when `ids` is absent). */
+  /** Marks alerts read (all when `ids` is absent), or unread with `read: false`. */
   'alerts/mark-read': {
     from: 'ui',
-    request: z.object({ ids: z.array(z.string().max(500)).max(1000).optional() }),
+    request: z.object({ ids: z.array(AlertId).max(1000).optional(), read: z.boolean().optional() }),
     response: Result(z.object({})),
+  },
+  /** "Record sighting" on a seen-before alert: the value, with the page it was read on as the source. */
+  'alerts/record-sighting': {
+    from: 'ui',
+    request: z.object({ id: AlertId }),
+    response: Result(z.object({ message: z.string() })),
   },
 } as const satisfies Record<string, MessageSpec>;

@@ -1,14 +1,23 @@
 import type { MispErrorKind } from '../misp/errors';
 
-const THREAT_LEVELS: Record<string, string> = { '1': 'High', '2': 'Medium', '3': 'Low', '4': 'Undefined' };
+/** Sightline's texts are English: plural forms by English rules, dates in the browser's locale. */
+const plurals = new Intl.PluralRules('en');
 
-export function threatLevelName(id: string | undefined): string {
-  return THREAT_LEVELS[id ?? ''] ?? 'Undefined';
+/** "1 event", "12 events" (`plural` for irregular ones). */
+export function countText(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${plurals.select(count) === 'one' ? singular : plural}`;
 }
 
 /** "tlp:red", "tlp:red, apt28" (or "a watched tag" when MISP did not say which one matched). */
 export function tagsText(tags: readonly string[]): string {
   return tags.length === 0 ? 'a watched tag' : tags.join(', ');
+}
+
+/** "3 new attributes: 2 ip-dst, 1 domain" (most frequent type first). */
+export function attributeCountsText(types: ReadonlyMap<string, number>): string {
+  const total = [...types.values()].reduce((sum, n) => sum + n, 0);
+  const ranked = [...types.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return `${countText(total, 'new attribute')}: ${ranked.map(([type, n]) => `${n} ${type}`).join(', ')}`;
 }
 
 function startOfDay(ms: number): number {
@@ -17,24 +26,25 @@ function startOfDay(ms: number): number {
   return date.getTime();
 }
 
+/** "24 Nov" (the browser's locale, its own order and month names). */
+export function dayText(ms: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(ms);
+}
+
 /**
  * How long ago `sinceMs` was, as the end of a sentence: "in the last 25 minutes", "since 08:30",
- * "since yesterday", "since Mon 3 Jun".
+ * "since yesterday", "since Mon, 3 Jun".
  */
-export function sincePhrase(sinceMs: number, nowMs: number): string {
+export function sincePhrase(sinceMs: number, nowMs: number, locale?: string): string {
   const minutes = Math.max(1, Math.round((nowMs - sinceMs) / 60_000));
-  if (minutes < 60) return `in the last ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (minutes < 60) return `in the last ${countText(minutes, 'minute')}`;
   const today = startOfDay(nowMs);
   if (sinceMs >= today) {
-    const time = new Date(sinceMs);
-    return `since ${String(time.getHours()).padStart(2, '0')}:${String(time.getMinutes()).padStart(2, '0')}`;
+    return `since ${new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(sinceMs)}`;
   }
   const yesterday = startOfDay(today - 12 * 3_600_000);
   if (sinceMs >= yesterday) return 'since yesterday';
-  const date = new Date(sinceMs);
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  return `since ${days[date.getDay()]} ${date.getDate()} ${months[date.getMonth()]}`;
+  return `since ${new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short' }).format(sinceMs)}`;
 }
 
 /** "12 events tagged tlp:red since yesterday". */
@@ -46,8 +56,34 @@ export function summaryText(count: number, tagCounts: ReadonlyMap<string, number
       ? 'a watched tag'
       : ranked.length === 1
         ? first
-        : `${first} or ${ranked.length - 1} other watched tag${ranked.length === 2 ? '' : 's'}`;
-  return `${count} event${count === 1 ? '' : 's'} tagged ${tags} ${since}`;
+        : `${first} or ${countText(ranked.length - 1, 'other watched tag')}`;
+  return `${countText(count, 'event')} tagged ${tags} ${since}`;
+}
+
+/** "2 min ago", "yesterday", "3 days ago" (the browser's locale). */
+export function relativeTime(thenMs: number, nowMs: number, locale?: string): string {
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+  const seconds = Math.round((thenMs - nowMs) / 1000);
+  const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+    ['second', 60],
+    ['minute', 60],
+    ['hour', 24],
+    ['day', 7],
+    ['week', 4.35],
+    ['month', 12],
+    ['year', Number.POSITIVE_INFINITY],
+  ];
+  let value = seconds;
+  for (const [unit, size] of steps) {
+    if (Math.abs(value) < size) return format.format(Math.round(value), unit);
+    value /= size;
+  }
+  return format.format(Math.round(value), 'year');
+}
+
+/** The full date and time, for a `title` beside a relative time. */
+export function fullTime(ms: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 }
 
 /** The one status line shown while polling fails. */

@@ -283,22 +283,6 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
         };
       }
     },
-    'events/tags': async ({ search, instanceId }) => {
-      const instance = await chosenOrDefault(instanceId);
-      if (!instance) return { ok: true, data: [] };
-      try {
-        const tags = await (await clientFor(instance)).listTags(search);
-        return {
-          ok: true,
-          data: tags
-            .filter((tag) => !tag.hide_tag)
-            .slice(0, 200)
-            .map((tag) => ({ name: tag.name, colour: tag.colour })),
-        };
-      } catch (error) {
-        return { ok: false, error: toErrorInfo(error) };
-      }
-    },
     'events/recent': async ({ info, instanceId }) => {
       const instance = await chosenOrDefault(instanceId);
       if (!instance) return { ok: true, data: [] };

@@ -8,6 +8,7 @@ import { lookupInstances } from '../lookups';
 import { pageScanDecision } from '../page-config';
 import type { Handlers } from '../router';
 import type { BackgroundServices } from '../services';
+import { rememberPageIndicators } from './watch';
 
 /** Content scripts' reports and lookups, the hover card, and the popup's view of a tab. */
 export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
@@ -31,6 +32,10 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
         updatedAt: Date.now(),
       });
       await updateBadge(tabId, await tabs.badge(tabId));
+      // "Seen before, known now": judged from the frame's own URL, never the payload's.
+      void rememberPageIndicators(services, { url: sender.url ?? '', title }, indicators, statuses).catch(
+        () => {},
+      );
       const others: typeof statuses = {};
       const newValues: string[] = [];
       for (const [value, status] of Object.entries(statuses)) {

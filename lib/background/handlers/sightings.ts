@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { OutboxRecord, SightlineDatabase } from '../../db';
 import type { LookupService } from '../../lookup/service';
+import type { ResponseOf } from '../../messages';
 import { MispClient, MispError } from '../../misp';
 import type { Outbox } from '../../outbox/outbox';
 import { loadInstances, loadPreferences, type MispInstance } from '../../settings';
@@ -145,6 +146,72 @@ export async function planByInstance(
   return plan;
 }
 
+/**
+ * Records sightings of `values` seen on `pageUrl` through the outbox, on every lookup instance that may
+ * (or only `instanceId`): the popup, the card and the Alerts tab's "Record sighting" all come here.
+ */
+export async function recordSightings(
+  services: BackgroundServices,
+  request: {
+    values: string[];
+    type: SightingType;
+    pageUrl: string;
+    sourceTab?: number | undefined;
+    instanceId?: string | undefined;
+  },
+): Promise<ResponseOf<'sightings/record'>> {
+  const { outbox, lookups } = services;
+  const { values, type, pageUrl, sourceTab, instanceId } = request;
+  const instances = (await lookupInstances()).filter(
+    (instance) => instanceId === undefined || instance.id === instanceId,
+  );
+  if (instances.length === 0) {
+    return {
+      ok: false,
+      error: {
+        kind: 'config',
+        message:
+          instanceId === undefined
+            ? 'Sightline is not connected to a MISP yet.'
+            : 'This MISP instance is not used for lookups any more.',
+      },
+    };
+  }
+  const allowed: MispInstance[] = [];
+  const refusals: string[] = [];
+  for (const instance of instances) {
+    const permission = await permissions.get(instance);
+    if (permission.allowed) allowed.push(instance);
+    else refusals.push(permission.reason ?? `No sighting permission on ${instance.name}.`);
+  }
+  if (allowed.length === 0) {
+    return { ok: false, error: { kind: 'permission', message: refusals.join(' ') } };
+  }
+  const { sightingSource } = await loadPreferences();
+  const source = sightingSourceFor(sightingSource, pageUrl);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const plan = await planByInstance(lookups.service, allowed, values, instanceId);
+  const records: OutboxRecord[] = [];
+  for (const [instanceId, instanceValues] of plan) {
+    const payload: SightingPayload = {
+      values: instanceValues,
+      type,
+      source,
+      timestamp,
+    };
+    records.push(
+      await outbox.submit({
+        id: crypto.randomUUID(),
+        kind: SIGHTING_KIND,
+        instanceId,
+        payload,
+        ...(sourceTab === undefined ? {} : { tabId: sourceTab }),
+      }),
+    );
+  }
+  return { ok: true, data: { records: await views(outbox, records) } };
+}
+
 /** Recording, listing, undoing sightings; the sighting permission; an attribute's sighting history. */
 export function sightingHandlers(services: Promise<BackgroundServices>): Handlers {
   return {
@@ -166,7 +233,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
 
     'sightings/record': async ({ values: asked, type, tabId, instanceId }, sender) => {
       let values = asked;
-      const { outbox, lookups } = await services;
+      const { lookups } = await services;
       const from = classifySender(sender, {
         extensionId: browser.runtime.id,
         extensionOrigin: browser.runtime.getURL('/'),
@@ -202,54 +269,13 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
           return { ok: false, error: { kind: 'input', message: 'MISP does not know this value.' } };
         }
       }
-      const instances = (await lookupInstances()).filter(
-        (instance) => instanceId === undefined || instance.id === instanceId,
-      );
-      if (instances.length === 0) {
-        return {
-          ok: false,
-          error: {
-            kind: 'config',
-            message:
-              instanceId === undefined
-                ? 'Sightline is not connected to a MISP yet.'
-                : 'This MISP instance is not used for lookups any more.',
-          },
-        };
-      }
-      const allowed: MispInstance[] = [];
-      const refusals: string[] = [];
-      for (const instance of instances) {
-        const permission = await permissions.get(instance);
-        if (permission.allowed) allowed.push(instance);
-        else refusals.push(permission.reason ?? `No sighting permission on ${instance.name}.`);
-      }
-      if (allowed.length === 0) {
-        return { ok: false, error: { kind: 'permission', message: refusals.join(' ') } };
-      }
-      const { sightingSource } = await loadPreferences();
-      const source = sightingSourceFor(sightingSource, pageUrl);
-      const timestamp = Math.floor(Date.now() / 1000);
-      const plan = await planByInstance(lookups.service, allowed, values, instanceId);
-      const records: OutboxRecord[] = [];
-      for (const [instanceId, instanceValues] of plan) {
-        const payload: SightingPayload = {
-          values: instanceValues,
-          type: type as SightingType,
-          source,
-          timestamp,
-        };
-        records.push(
-          await outbox.submit({
-            id: crypto.randomUUID(),
-            kind: SIGHTING_KIND,
-            instanceId,
-            payload,
-            ...(sourceTab === undefined ? {} : { tabId: sourceTab }),
-          }),
-        );
-      }
-      return { ok: true, data: { records: await views(outbox, records) } };
+      return recordSightings(await services, {
+        values,
+        type: type as SightingType,
+        pageUrl,
+        sourceTab,
+        instanceId,
+      });
     },
 
     'sightings/list': async () => {
