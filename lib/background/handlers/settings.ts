@@ -16,6 +16,7 @@ import { toErrorInfo } from '../errors';
 import { removeInstance, saveInstanceInput, toPublic } from '../instances';
 import type { Handlers } from '../router';
 import type { BackgroundServices } from '../services';
+import { forgetRemovedInstances } from './watch';
 
 async function testConnection(url: string, apiKey: string): Promise<ConnectionInfo> {
   const { requestTimeoutMs } = await loadPreferences();
@@ -133,6 +134,8 @@ export function settingsHandlers(services: Promise<BackgroundServices>): Handler
     'instances/remove': async ({ id }) => {
       try {
         await removeInstance(id);
+        // Its watch goes with it (state, place in rules, alarm, alerts) before the options hear back.
+        await forgetRemovedInstances(services);
         return { ok: true, data: {} };
       } catch (error) {
         return { ok: false, error: toErrorInfo(error) };
