@@ -71,7 +71,7 @@ describe('watch rules', () => {
     expect(
       ruleSummary({ ...input, minThreatLevel: 2, orgs: ['CIRCL'], publishedOnly: true }, () => 'MISP A'),
     ).toBe(
-      'any of tlp:red, apt28 · threat level Medium or higher · created by CIRCL · published only · on MISP A',
+      'any of tlp:red, apt28 · threat level Medium or higher · created by CIRCL · published only on MISP A',
     );
   });
 });

@@ -170,6 +170,5 @@ export function ruleSummary(rule: WatchRuleInput, instanceNames: (id: string) =>
   if (rule.orgs.length > 0) parts.push(`created by ${rule.orgs.join(' or ')}`);
   if (rule.publishedOnly) parts.push('published only');
   if (rule.newAttributesOnly) parts.push('only with new attributes');
-  parts.push(`on ${rule.instanceIds.map(instanceNames).join(', ')}`);
-  return parts.join(' · ');
+  return `${parts.join(' · ')} on ${rule.instanceIds.map(instanceNames).join(', ')}`;
 }

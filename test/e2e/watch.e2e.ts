@@ -27,9 +27,9 @@ describe('watched tags in Chromium', () => {
     misp.trackTag(tag);
   });
 
-  /** The poller's persisted state for the instance (cursor, last success, status). */
+  /** The poller's persisted state for the instance (rules' cursors, last success, status). */
   async function watchState(): Promise<{
-    cursor?: number;
+    rules?: Record<string, { cursor?: number }>;
     lastSuccessAt?: number;
     status?: { message: string };
   }> {
@@ -38,7 +38,7 @@ describe('watched tags in Chromium', () => {
       const all = (await chrome.storage.local.get('watchState')).watchState as
         | Record<string, unknown>
         | undefined;
-      return (all?.[id] ?? {}) as { cursor?: number; lastSuccessAt?: number; status?: { message: string } };
+      return (all?.[id] ?? {}) as { lastSuccessAt?: number; status?: { message: string } };
     }, INSTANCE_ID);
   }
 
@@ -80,8 +80,8 @@ describe('watched tags in Chromium', () => {
     return created;
   }
 
-  it('adds a watched tag in the options, notifies a new tagged event once, and opens it on click', async () => {
-    // An event tagged before the watch begins: the baseline absorbs it (no flood).
+  it('a tag watched in the options notifies an event tagged at once, exactly once, and opens it on click', async () => {
+    // An event tagged before the watch begins: the baseline.
     const before = await createTaggedEvent(`${misp.namePrefix} tagged before watching`);
 
     const options = await browser.openExtensionPage('options.html');
@@ -90,24 +90,31 @@ describe('watched tags in Chromium', () => {
     const option = options.getByRole('option', { name: tag, exact: true });
     await option.waitFor({ timeout: 15_000 });
     await option.click();
-    const watching = options.getByRole('list', { name: 'Tags being watched' });
+    // The same chips as the popup's tags, then the rule is added.
+    const chips = options.getByRole('list', { name: 'Tags being watched' });
     await expect
-      .poll(() => watching.getByRole('listitem').allTextContents())
+      .poll(() => chips.getByRole('listitem').allTextContents())
       .toEqual([expect.stringContaining(tag)]);
-    expect(await options.getByRole('spinbutton', { name: 'Check every' }).inputValue()).toBe('5');
+    expect(await chips.getByRole('button', { name: `Remove tag ${tag}` }).count()).toBe(1);
     expect(await options.getByRole('switch', { name: 'Only published events' }).isChecked()).toBe(false);
+    await options.getByRole('button', { name: 'Add rule' }).click();
+    const rules = options.getByRole('list', { name: 'Watch rules' });
+    await expect.poll(() => rules.getByRole('listitem').count()).toBeGreaterThan(0);
+    const ruleTags = options.getByRole('list', { name: `Tags of rule ${tag}` });
+    expect(await ruleTags.getByRole('listitem').allTextContents()).toEqual([expect.stringContaining(tag)]);
+    expect(await options.getByRole('spinbutton', { name: 'Check every' }).inputValue()).toBe('5');
 
-    // "Test" reports the baseline, without notifying.
-    await options.getByRole('button', { name: 'Test', exact: true }).click();
-    await expect
-      .poll(() => options.getByText(/sets the baseline/).textContent())
-      .toContain('1 event already tagged');
-
-    await fireAlarm();
-    expect(await notificationIds()).toEqual([]);
-    expect((await watchState()).cursor).toBeTypeOf('number');
-
+    // Tagged at once, before the first poll ran.
     const created = await createTaggedEvent(`${misp.namePrefix} watched report`);
+
+    // Its own "Test" names the rule and reports what the first check would do, without notifying.
+    await options.getByRole('button', { name: `Test rule ${tag}`, exact: true }).click();
+    await expect
+      .poll(() => options.getByRole('list', { name: 'Would notify' }).textContent(), { timeout: 15_000 })
+      .toContain(`${misp.namePrefix} watched report`);
+    expect(await options.getByText(/from before you started watching/).textContent()).toContain('1 event');
+    expect(await notificationIds()).toEqual([]);
+
     await fireAlarm();
     await expect.poll(notificationIds).toHaveLength(1);
     const [id] = await notificationIds();
@@ -118,10 +125,14 @@ describe('watched tags in Chromium', () => {
     await fireAlarm();
     expect(await notificationIds()).toEqual([id]);
 
-    // The popup's "Alerts" tab shows it, unread, with the event info, org and threat level.
+    // The popup's "Alerts" tab: what is watched and when it was checked, then the alert, unread.
     const popup = await browser.openExtensionPage('popup.html');
     await popup.getByRole('tab', { name: 'Alerts' }).click();
-    const alerts = popup.getByRole('list', { name: 'Recent alerts' });
+    const watching = popup.getByRole('status', { name: 'Watching' });
+    await expect.poll(() => watching.textContent()).toContain(`Watching ${tag} on Stand-in MISP`);
+    expect(await watching.textContent()).toContain('Last checked');
+    expect(await watching.textContent()).not.toContain('Choose tags to watch');
+    const alerts = popup.getByRole('list', { name: tag, exact: true });
     await expect.poll(() => alerts.getByRole('listitem').count()).toBe(1);
     const text = (await alerts.getByRole('listitem').textContent()) ?? '';
     expect(text).toContain(`Watched tag: ${tag}`);
@@ -152,6 +163,9 @@ describe('watched tags in Chromium', () => {
     const again = await browser.openExtensionPage('popup.html');
     await again.getByRole('tab', { name: 'Alerts' }).click();
     await expect.poll(() => again.getByText('All read', { exact: true }).count()).toBe(1);
+    // Read entries can be marked unread again.
+    await again.getByRole('button', { name: /^Mark .* as unread$/ }).click();
+    await expect.poll(() => again.getByText('1 unread', { exact: true }).count()).toBe(1);
     await again.close();
     await options.close();
   });
