@@ -25,7 +25,12 @@ export function PrivacySection() {
           a fixed text if you choose.
         </li>
         <li>
-          <strong>Watched tags</strong>: Sightline asks your MISP for recent events carrying them.
+          <strong>Watched tags</strong>: Sightline asks the instances each rule names for recent events
+          carrying them.
+        </li>
+        <li>
+          <strong>Seen indicators, re-asked</strong>: while "Remember indicators I read" is on, the values it
+          remembers are looked up again from time to time — the values only.
         </li>
       </ul>
       <h3>What is stored locally</h3>
@@ -36,7 +41,13 @@ export function PrivacySection() {
         </li>
         <li>
           Extension database: cached MISP answers (for the cache lifetime above), writes waiting to reach
-          MISP, watched-tag alerts.
+          MISP, alerts (the newest 200).
+        </li>
+        <li>
+          Seen indicators (on by default): values MISP did not know when you read them, with the page's host,
+          title and address without query or fragment, and when — never page text, never from sites never
+          scanned or MISP's own pages. At most 50,000, each deleted after "Keep for (days)" without being read
+          again, or once MISP knows it and you were told.
         </li>
         <li>Session storage, cleared when the browser closes: what was found on each open tab.</li>
         <li>
@@ -45,8 +56,9 @@ export function PrivacySection() {
       </ul>
       <h3>How to wipe it</h3>
       <p>
-        "Clear cache" deletes every cached answer; "Remove" deletes an instance and its key; removing the
-        extension deletes everything.
+        "Clear cache" deletes every cached answer; "Forget seen indicators" deletes the seen-indicator
+        history; "Remove" deletes an instance, its key, its watch and its alerts; removing the extension
+        deletes everything.
       </p>
     </section>
   );
