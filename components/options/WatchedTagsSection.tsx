@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { sendToBackground } from '../../lib/runtime';
 import { countText, fullTime } from '../../lib/watch/format';
 import { RuleEditor } from './watch/RuleEditor';
 import { RuleList } from './watch/RuleList';
@@ -13,6 +14,8 @@ export function WatchedTagsSection() {
   const { view, note, tests, saveRule, removeRule, saveInterval, test } = useWatchRules();
   const [adding, setAdding] = useState(false);
   const [interval, setIntervalText] = useState('');
+  const [testNote, setTestNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [notificationProblem, setNotificationProblem] = useState<string | undefined>(undefined);
   useEffect(() => {
     if (view) setIntervalText(String(view.intervalMinutes));
   }, [view?.intervalMinutes]);
@@ -20,6 +23,17 @@ export function WatchedTagsSection() {
   if (view === null) return <section class="card" aria-busy="true" aria-label="Watched tags" />;
   const instances = view.instances.map(({ id, name }) => ({ id, name }));
   const showEditor = adding || view.rules.length === 0;
+
+  async function onTestNotification() {
+    const result = await sendToBackground('watch/test-notification', {});
+    const problem = result.ok ? result.data.problem : result.error.message;
+    setNotificationProblem(problem);
+    setTestNote(
+      problem
+        ? { ok: false, text: 'The browser did not show it.' }
+        : { ok: true, text: 'Sent: if no notification appeared, your system hides them for this browser.' },
+    );
+  }
 
   function onInterval() {
     if (!view) return;
@@ -111,9 +125,15 @@ export function WatchedTagsSection() {
               ) : null,
             )}
           </div>
-          {view.notificationProblem && (
+          <div class="row">
+            <button type="button" onClick={() => void onTestNotification()}>
+              Send a test notification
+            </button>
+            {testNote && <span class={testNote.ok ? 'status-ok' : 'status-error'}>{testNote.text}</span>}
+          </div>
+          {(notificationProblem ?? view.notificationProblem) && (
             <p class="status-warn" role="alert">
-              {view.notificationProblem}
+              {notificationProblem ?? view.notificationProblem}
             </p>
           )}
         </>

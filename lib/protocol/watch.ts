@@ -47,6 +47,12 @@ export const watchMessages = {
     request: z.object({ ruleId: z.string().max(100) }),
     response: Result(WatchTestReportSchema),
   },
+  /** "Send a test notification": shown the way alerts are; `problem` says why the browser refused it. */
+  'watch/test-notification': {
+    from: 'ui',
+    request: z.object({}),
+    response: Result(z.object({ problem: z.string().optional() })),
+  },
   /** The popup's "Alerts" tab: recent alerts, unread count, what is watched and the status lines. */
   'alerts/list': {
     from: 'ui',

@@ -27,6 +27,11 @@ export interface SeenSettings {
 export interface SeenPlatform {
   now(): number;
   settings(): Promise<SeenSettings>;
+  /**
+   * Whether Sightline may scan the page at `url` at all (never a site on "Sites never scanned", never
+   * MISP's own pages): only such pages are recorded.
+   */
+  mayScan(url: string): Promise<boolean>;
   /** MISP's current answer for values (not a cached one), through the lookup machinery. */
   lookupFresh(values: readonly string[]): Promise<Map<string, LookupOutcome>>;
   /** The event's page in MISP. */
@@ -87,8 +92,8 @@ export class SeenChecker {
 
   /**
    * A scanned page's lookups came back (the `page/indicators` path): values MISP does not know are
-   * remembered; values remembered earlier that MISP knows now are late matches. The caller passes only
-   * pages Sightline may scan (never excluded sites or MISP's own pages); anything not http(s) is skipped.
+   * remembered; values remembered earlier that MISP knows now are late matches. A page Sightline may not
+   * scan (an excluded site, MISP's own pages) or that is not http(s) is never recorded.
    */
   async recordPage(
     page: { url: string; title: string },
@@ -98,7 +103,7 @@ export class SeenChecker {
     const settings = await this.platform.settings();
     if (!settings.remember) return;
     const place: SeenPlace | undefined = seenPlace(page.url, page.title);
-    if (!place) return;
+    if (!place || !(await this.platform.mayScan(page.url))) return;
     const unknown = indicators.filter((indicator) => statuses[indicator.value]?.status === 'new');
     if (unknown.length > 0) await this.store.remember(place, unknown, this.platform.now());
     const known = indicators.filter((indicator) => statuses[indicator.value]?.status === 'known');

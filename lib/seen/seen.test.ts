@@ -1,9 +1,11 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { pageScanDecision } from '../background/page-config';
 import { openDatabase } from '../db';
 import type { Match } from '../lookup/matches';
 import type { LookupOutcome } from '../lookup/service';
+import { DEFAULT_PREFERENCES, type MispInstance } from '../settings';
 import type { AlertDraft } from '../watch/alerts';
 import { CHECK_BATCH, loadCheckState, SeenChecker, type SeenPlatform, type SeenSettings } from './checker';
 import { DAY_MS, MAX_VALUES_PER_PAGE, SeenStore, seenPlace } from './store';
@@ -53,6 +55,10 @@ async function setup(settings: Partial<SeenSettings> = {}, maxValues?: number) {
   const platform: SeenPlatform = {
     now: () => now,
     settings: async () => ({ remember: true, retentionDays: 30, checkMinutes: 60, ...settings }),
+    // The product's own rule: what the content script may scan.
+    mayScan: async (url) =>
+      pageScanDecision(url, { ...DEFAULT_PREFERENCES, neverScan: ['intranet.example'] }, [MISP_INSTANCE])
+        .scan,
     lookupFresh: async (values) => {
       asked.push([...values]);
       now += slowMs;
@@ -96,6 +102,14 @@ async function setup(settings: Partial<SeenSettings> = {}, maxValues?: number) {
   };
 }
 
+const MISP_INSTANCE: MispInstance = {
+  id: 'misp-a',
+  name: 'MISP',
+  url: 'https://misp.example',
+  apiKey: 'k',
+  useForLookups: true,
+  defaultForEvents: true,
+};
 const PAGE = { url: 'https://blog.example/2026/11/apt?utm_source=x#comments', title: 'APT notes' };
 const ip = (n: number) => ({ value: `203.0.113.${n}`, type: 'ip-dst' });
 
@@ -134,6 +148,21 @@ describe('the seen-indicator store', () => {
       lastSeenAt: NOW,
       checkedAt: 0,
     });
+  });
+
+  it('never records an excluded site, MISP’s own pages, or a page that is not http(s)', async () => {
+    const t = await setup();
+    const statuses = { '203.0.113.9': { status: 'new' } };
+    await t.checker.recordPage({ url: 'https://wiki.intranet.example/ir', title: 'IR' }, [ip(9)], statuses);
+    await t.checker.recordPage(
+      { url: 'https://misp.example/events/view/1', title: 'MISP' },
+      [ip(9)],
+      statuses,
+    );
+    await t.checker.recordPage({ url: 'file:///tmp/report.html', title: 'Local' }, [ip(9)], statuses);
+    expect((await t.store.stats()).count).toBe(0);
+    await t.checker.recordPage(PAGE, [ip(9)], statuses);
+    expect((await t.store.stats()).count).toBe(1);
   });
 
   it('"Remember indicators I read" off: nothing is kept', async () => {

@@ -21,6 +21,7 @@ import {
 export const WATCH_ALARM_PREFIX = 'sightline-watch:';
 /** The notification that stands for several alerts at once; clicking it opens the Alerts tab. */
 export const SUMMARY_NOTIFICATION_PREFIX = 'sightline-summary:';
+export const TEST_NOTIFICATION_ID = 'sightline-test-notification';
 /** Alerts whose notification is still owed are notified at start-up if they are this recent. */
 export const OWED_NOTIFICATION_WINDOW_MS = 60 * 60_000;
 
@@ -254,6 +255,25 @@ export class WatchService {
     await this.platform.reportNotificationProblem(problem);
   }
 
+  /**
+   * "Send a test notification": the same path as an alert's, so the analyst sees whether the browser
+   * and the system show Sightline's notifications. Returns why not, when the browser refused it.
+   */
+  async testNotification(): Promise<string | undefined> {
+    let problem: string | undefined;
+    try {
+      await this.platform.notify({
+        id: TEST_NOTIFICATION_ID,
+        title: 'Sightline',
+        message: 'Notifications work: watch rules and seen-before matches will appear like this.',
+      });
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    await this.platform.reportNotificationProblem(problem);
+    return problem;
+  }
+
   /** "Test": each instance of the rule polled once, reporting what it would notify; nothing is stored. */
   async test(ruleId: string): Promise<TestReport | undefined> {
     const config = await loadWatchConfig();
@@ -284,6 +304,10 @@ export class WatchService {
    * page it was read on), mark the alert read. A summary notification opens the Alerts tab.
    */
   async open(id: string, target: 'event' | 'page' = 'event'): Promise<boolean> {
+    if (id === TEST_NOTIFICATION_ID) {
+      await this.platform.clearNotification(id);
+      return true;
+    }
     if (id.startsWith(SUMMARY_NOTIFICATION_PREFIX)) {
       await this.platform.openUrl(this.platform.alertsPageUrl());
       await this.platform.clearNotification(id);

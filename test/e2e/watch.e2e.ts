@@ -170,6 +170,15 @@ describe('watched tags in Chromium', () => {
     await options.close();
   });
 
+  it('"Send a test notification" shows one the way alerts are shown', async () => {
+    const options = await browser.openExtensionPage('options.html');
+    await options.getByRole('button', { name: 'Send a test notification' }).click();
+    await expect.poll(notificationIds).toContain('sightline-test-notification');
+    expect(await options.getByText(/^Sent:/).count()).toBe(1);
+    expect(await options.getByRole('alert').count()).toBe(0);
+    await options.close();
+  });
+
   it('a rejected key pauses watching with one status line and no notification', async () => {
     if (!misp.sim) {
       // Against a real MISP the key cannot be made to fail; the stand-in covers this.

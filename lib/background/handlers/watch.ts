@@ -99,6 +99,10 @@ function alerting(background: Promise<BackgroundServices>): Promise<Alerting> {
           checkMinutes: preferences.seenCheckMinutes,
         };
       },
+      mayScan: async (url) => {
+        const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
+        return pageScanDecision(url, preferences, instances).scan;
+      },
       lookupFresh: async (values) => {
         // The lookup machinery's own batching and cache, asked afresh: the cached miss is what changed.
         await lookups.service.invalidate(values);
@@ -124,9 +128,9 @@ function alerting(background: Promise<BackgroundServices>): Promise<Alerting> {
 }
 
 /**
- * The `page/indicators` path's one call into "seen before, known now": a page Sightline may scan
- * (judged again here from the sender's URL: never an excluded site or MISP's own page) has its
- * unknown values remembered and its remembered values that MISP knows now reported.
+ * The `page/indicators` path's one call into "seen before, known now": the page's unknown values are
+ * remembered and its remembered values that MISP knows now reported (the page judged again from the
+ * sender's URL: never an excluded site or MISP's own page).
  */
 export async function rememberPageIndicators(
   background: Promise<BackgroundServices>,
@@ -134,8 +138,6 @@ export async function rememberPageIndicators(
   indicators: readonly PageIndicator[],
   statuses: Readonly<Record<string, { status: string }>>,
 ): Promise<void> {
-  const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
-  if (!preferences.rememberSeen || !pageScanDecision(page.url, preferences, instances).scan) return;
   await (await alerting(background)).seen.recordPage(page, indicators, statuses);
 }
 
@@ -279,6 +281,10 @@ export function watchHandlers(background: Promise<BackgroundServices>): Handlers
           })),
         },
       };
+    },
+    'watch/test-notification': async () => {
+      const problem = await (await ready()).watch.testNotification();
+      return { ok: true, data: problem ? { problem } : {} };
     },
     'alerts/list': async () => {
       const { watch } = await ready();
