@@ -135,3 +135,31 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
 export function lookupKey(instanceId: string, value: string): string {
   return `${instanceId}\u0000${value}`;
 }
+
+interface DeletingCursor {
+  delete(): Promise<void>;
+  continue(): Promise<DeletingCursor | null>;
+}
+
+/** Deletes the records of `store` whose `index` value is below `cutoff` (a time). Returns how many went. */
+export async function deleteBelow(
+  db: SightlineDatabase,
+  store: 'lookups' | 'seen',
+  index: 'fetchedAt' | 'lastSeenAt',
+  cutoff: number,
+): Promise<number> {
+  const tx = db.transaction(store, 'readwrite');
+  // Both stores index a time; idb's types cannot tie a name chosen at run time to its store.
+  const source = tx.store.index(index as never) as unknown as {
+    openCursor(range: IDBKeyRange): Promise<DeletingCursor | null>;
+  };
+  let removed = 0;
+  let cursor = await source.openCursor(IDBKeyRange.upperBound(cutoff, true));
+  while (cursor) {
+    await cursor.delete();
+    removed++;
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+  return removed;
+}

@@ -1,4 +1,4 @@
-import { lookupKey, type SightlineDatabase } from '../db';
+import { deleteBelow, lookupKey, type SightlineDatabase } from '../db';
 import type { Match } from './matches';
 import { fromRecord, type ListHit, type SourceAnswer, type StoredAnswer, toRecord } from './records';
 
@@ -209,17 +209,7 @@ export class LookupService {
     this.writesSincePrune = 0;
     const cutoff = this.now() - STALE_TTLS * (await this.options.ttlMs());
     const db = this.options.db;
-    let expired = 0;
-    {
-      const tx = db.transaction('lookups', 'readwrite');
-      let cursor = await tx.store.index('fetchedAt').openCursor(IDBKeyRange.upperBound(cutoff, true));
-      while (cursor) {
-        await cursor.delete();
-        expired++;
-        cursor = await cursor.continue();
-      }
-      await tx.done;
-    }
+    const expired = await deleteBelow(db, 'lookups', 'fetchedAt', cutoff);
     const maxEntries = this.options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     const maxBytes = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
     let entries = 0;

@@ -1,4 +1,4 @@
-import type { SeenRecord, SightlineDatabase } from '../db';
+import { deleteBelow, type SeenRecord, type SightlineDatabase } from '../db';
 
 /**
  * "Seen before, known now": the indicators Sightline found on scanned pages that MISP did not know
@@ -107,17 +107,7 @@ export class SeenStore {
 
   /** Drops what was last read more than `retentionDays` ago. Returns how many went. */
   async prune(now: number, retentionDays: number): Promise<number> {
-    const cutoff = now - retentionDays * DAY_MS;
-    const tx = this.db.transaction('seen', 'readwrite');
-    let removed = 0;
-    let cursor = await tx.store.index('lastSeenAt').openCursor(IDBKeyRange.upperBound(cutoff, true));
-    while (cursor) {
-      await cursor.delete();
-      removed++;
-      cursor = await cursor.continue();
-    }
-    await tx.done;
-    return removed;
+    return deleteBelow(this.db, 'seen', 'lastSeenAt', now - retentionDays * DAY_MS);
   }
 
   async clear(): Promise<void> {
