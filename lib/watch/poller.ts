@@ -206,7 +206,7 @@ async function pollRule(
     if (!tags) continue;
     const before = seen[event.uuid];
     seen[event.uuid] = Math.max(before ?? 0, time);
-    if (time < watchStartFor(rule, instanceId, tags) + skew - 1) {
+    if (time < watchStartFor(rule, instanceId, tags) + skew) {
       absorbed += 1;
       continue;
     }

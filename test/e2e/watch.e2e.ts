@@ -83,6 +83,8 @@ describe('watched tags in Chromium', () => {
   it('a tag watched in the options notifies an event tagged at once, exactly once, and opens it on click', async () => {
     // An event tagged before the watch begins: the baseline.
     const before = await createTaggedEvent(`${misp.namePrefix} tagged before watching`);
+    // MISP's timestamps count whole seconds: the watch begins in a later second than that event.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
 
     const options = await browser.openExtensionPage('options.html');
     const combobox = options.getByRole('combobox', { name: 'Watched tags' });
