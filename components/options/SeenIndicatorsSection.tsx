@@ -118,7 +118,7 @@ export function SeenIndicatorsSection() {
         </p>
       )}
       {message && !error && <p class={message.ok ? 'status-ok' : 'status-error'}>{message.text}</p>}
-      <p role="status" aria-label="Seen indicators">
+      <p role="note" aria-label="Seen indicators" aria-live="polite">
         {stats ? seenStatsText(stats) : ''}
         {stats?.problem ? ` ${stats.problem}` : ''}
       </p>

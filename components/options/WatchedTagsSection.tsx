@@ -104,7 +104,7 @@ export function WatchedTagsSection() {
               {note.text}
             </p>
           )}
-          <div role="status" aria-label="Watch status">
+          <div role="note" aria-label="Watch status" aria-live="polite">
             {view.instances.map((instance) =>
               instance.status ? (
                 <p key={instance.id} class="status-error">

@@ -68,7 +68,12 @@ describe('seen before, known now, in Chromium', () => {
     const tabId = await tabIdOf(browser.worker, url);
     const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
     const checkbox = popup.getByRole('checkbox', { name: value });
-    await checkbox.waitFor({ timeout: 20_000 });
+    // The page's report may still be on its way when the popup opens: reopen until it lists the value.
+    for (let attempt = 0; attempt < 40 && (await checkbox.count()) === 0; attempt++) {
+      await popup.waitForTimeout(500);
+      await popup.reload();
+    }
+    await checkbox.waitFor({ timeout: 5_000 });
     await expect
       .poll(() => popup.getByRole('list', { name: 'Indicators on this page' }).textContent())
       .toContain('New');
@@ -102,7 +107,7 @@ describe('seen before, known now, in Chromium', () => {
     await privatePage.close();
 
     await options.reload();
-    const stats = options.getByRole('status', { name: 'Seen indicators' });
+    const stats = options.getByRole('note', { name: 'Seen indicators' });
     await expect.poll(() => stats.textContent()).toContain('1 indicator remembered');
 
     // A partner shares an event with both values.
@@ -149,7 +154,7 @@ describe('seen before, known now, in Chromium', () => {
     expect(await notificationIds()).toEqual([]);
     await options.reload();
     await expect
-      .poll(() => options.getByRole('status', { name: 'Seen indicators' }).textContent())
+      .poll(() => options.getByRole('note', { name: 'Seen indicators' }).textContent())
       .toContain('0 indicators remembered');
     await options.close();
   });
@@ -159,7 +164,7 @@ describe('seen before, known now, in Chromium', () => {
     pages.setPage('/forget.html', `<!doctype html><title>Forget</title><p>${value}</p>`);
     await readPage(`${pages.url}/forget.html`, value);
     const options = await browser.openExtensionPage('options.html');
-    const stats = options.getByRole('status', { name: 'Seen indicators' });
+    const stats = options.getByRole('note', { name: 'Seen indicators' });
     await expect.poll(() => stats.textContent()).toContain('1 indicator remembered');
     await options.getByRole('button', { name: 'Forget seen indicators' }).click();
     await expect.poll(() => stats.textContent()).toContain('0 indicators remembered');
