@@ -20,12 +20,10 @@ import {
   AttributeAddResponseSchema,
   AttributeRestSearchResponseSchema,
   CheckValueResponseSchema,
-  DescribeTypesResponseSchema,
   EventEnvelopeSchema,
   EventIndexResponseSchema,
   EventRestSearchResponseSchema,
   type MispAttribute,
-  type MispDescribeTypes,
   type MispEvent,
   type MispSighting,
   type MispTagListItem,
@@ -234,10 +232,6 @@ export class MispClient {
         siteAdmin: me.Role.perm_site_admin,
       },
     };
-  }
-
-  async describeTypes(): Promise<MispDescribeTypes> {
-    return (await this.get('/attributes/describeTypes', DescribeTypesResponseSchema)).result;
   }
 
   // --- lookups ------------------------------------------------------------------------------

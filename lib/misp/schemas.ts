@@ -239,17 +239,6 @@ export const WarninglistIndexResponseSchema = z.object({
   ),
 });
 
-/** attributes/describeTypes: wrapped in `result`, unlike the spec (obs 082). */
-export const DescribeTypesResponseSchema = z.object({
-  result: z.object({
-    sane_defaults: z.record(z.string(), z.object({ default_category: z.string(), to_ids: MispFlag })),
-    types: z.array(z.string()),
-    categories: z.array(z.string()),
-    category_type_mappings: z.record(z.string(), z.array(z.string())),
-  }),
-});
-export type MispDescribeTypes = z.infer<typeof DescribeTypesResponseSchema>['result'];
-
 /** servers/getVersion (obs 001): the `perm_*` here are the key's EFFECTIVE permissions. */
 export const VersionResponseSchema = z.object({
   version: z.string(),
