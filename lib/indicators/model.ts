@@ -44,16 +44,6 @@ export interface ChunkPosition {
   readonly offset: number;
 }
 
-/** An occurrence located in a chunk list; `end` is exclusive (offset in the chunk holding the last character, plus one). */
-export interface ChunkOccurrence {
-  readonly type: IndicatorKind;
-  readonly value: string;
-  readonly original: string;
-  readonly start: ChunkPosition;
-  readonly end: ChunkPosition;
-  readonly defanged: boolean;
-}
-
 /**
  * What a kind module provides: a shape check, validation and normalisation of a refanged candidate,
  * and the MISP attribute types it maps to.

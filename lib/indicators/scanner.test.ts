@@ -1,15 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { IndicatorKind, TextChunk } from './model';
-import {
-  CANDIDATE,
-  candidateStretches,
-  planChunkSlices,
-  scanChunkRange,
-  scanChunks,
-  scanText,
-} from './scanner';
+import type { IndicatorKind } from './model';
+import { CANDIDATE, candidateStretches, scanText } from './scanner';
 
 function found(text: string): Array<[IndicatorKind, string]> {
   return scanText(text).map((o) => [o.type, o.value]);
@@ -195,63 +188,6 @@ describe('scanText: negatives', () => {
 
   it('keeps a detection-like name when its author defanged it', () => {
     expect(found('Exploit.Agent[.]LT')).toEqual([['domain', 'exploit.agent.lt']]);
-  });
-});
-
-describe('scanChunks', () => {
-  const chunk = (text: string, blockBreakBefore = false): TextChunk => ({ text, blockBreakBefore });
-
-  it('joins inline chunks: <code>evil</code>[.]com', () => {
-    const chunks = [chunk('Contact '), chunk('evil'), chunk('[.]com'), chunk(' now')];
-    const [o] = scanChunks(chunks);
-    expect(o).toMatchObject({
-      type: 'domain',
-      value: 'evil.com',
-      original: 'evil[.]com',
-      start: { chunk: 1, offset: 0 },
-      end: { chunk: 2, offset: 6 },
-    });
-  });
-
-  it('joins syntax-highlighted spans and <wbr>-split text', () => {
-    const chunks = [
-      chunk('hxxps'),
-      chunk('://'),
-      chunk('evil'),
-      chunk('[.]'),
-      chunk('com/a'),
-      chunk('/b.php'),
-    ];
-    expect(scanChunks(chunks).map((o) => o.value)).toEqual(['https://evil.com/a/b.php']);
-  });
-
-  it('does not glue words across block boundaries', () => {
-    const chunks = [chunk('the end'), chunk('com', true), chunk('evil.com', true)];
-    const occurrences = scanChunks(chunks);
-    expect(occurrences.map((o) => o.value)).toEqual(['evil.com']);
-    expect(occurrences[0]?.start).toEqual({ chunk: 2, offset: 0 });
-    expect(occurrences[0]?.end).toEqual({ chunk: 2, offset: 8 });
-  });
-
-  it('finds the same occurrences slice by slice as in one pass', () => {
-    const chunks: TextChunk[] = [];
-    for (let i = 0; i < 200; i++) {
-      chunks.push(
-        chunk(`Row ${i}: host`, true),
-        chunk(`${i}.evil`),
-        chunk('[.]com'),
-        chunk(` and 10.0.${i % 250}.1`),
-      );
-    }
-    const whole = scanChunks(chunks);
-    const slices = planChunkSlices(chunks, 500);
-    expect(slices.length).toBeGreaterThan(5);
-    expect(slices[0]?.from).toBe(0);
-    expect(slices.at(-1)?.to).toBe(chunks.length);
-    for (let i = 1; i < slices.length; i++) expect(slices[i]?.from).toBe(slices[i - 1]?.to);
-    const sliced = slices.flatMap((s) => scanChunkRange(chunks, s.from, s.to));
-    expect(sliced).toEqual(whole);
-    expect(whole.length).toBe(400);
   });
 });
 

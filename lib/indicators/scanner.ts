@@ -4,7 +4,6 @@
  * start is anchored by a one-character look-behind, so a failed attempt never rescans a word).
  */
 
-import { joinChunkRange, locateSpan } from './chunk-text';
 import { btc } from './kinds/btc';
 import { cidr } from './kinds/cidr';
 import { cve } from './kinds/cve';
@@ -15,7 +14,7 @@ import { ipv4 } from './kinds/ipv4';
 import { ipv6 } from './kinds/ipv6';
 import { ssdeep } from './kinds/ssdeep';
 import { URL_SCHEMES, url } from './kinds/url';
-import type { ChunkOccurrence, IndicatorKind, Occurrence, TextChunk } from './model';
+import type { IndicatorKind, Occurrence } from './model';
 import { looksLikeNonDomain } from './noise';
 import { originalEnd, originalStart, type RefangEdit, refang, touchesEdit } from './refang';
 
@@ -336,29 +335,3 @@ export function scanText(text: string): Occurrence[] {
     };
   });
 }
-
-/**
- * Scans `chunks[from, to)` as one text (see joinChunkRange). Positions are chunk indexes into the
- * full list.
- */
-export function scanChunkRange(
-  chunks: readonly TextChunk[],
-  from = 0,
-  to = chunks.length,
-): ChunkOccurrence[] {
-  const joined = joinChunkRange(chunks, from, to);
-  return scanText(joined.text).map((o) => ({
-    type: o.type,
-    value: o.value,
-    original: o.original,
-    defanged: o.defanged,
-    ...locateSpan(joined, o.start, o.end),
-  }));
-}
-
-/** All occurrences in a chunk list. */
-export function scanChunks(chunks: readonly TextChunk[]): ChunkOccurrence[] {
-  return scanChunkRange(chunks, 0, chunks.length);
-}
-
-export { planChunkSlices } from './chunk-text';
