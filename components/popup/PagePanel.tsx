@@ -9,14 +9,15 @@ import {
   type EventForm,
   emptyDraft,
   type SubmissionView,
-  THREAT_LEVELS,
 } from '../../lib/events/model';
 import { PAP_CHOICES, TLP_CHOICES } from '../../lib/events/taxonomies';
+import { countText } from '../../lib/format/count';
 import type { LookupInstanceView } from '../../lib/lookup/by-instance';
 import { withDerivedRows } from '../../lib/lookup/derived-rows';
 import type { ValueStatus } from '../../lib/lookup/status';
 import type { ResponseOf } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
+import { THREAT_LEVEL_CHOICES } from '../../lib/threat-level';
 import { ExistingEvent } from './ExistingEvent';
 import { ExportBar } from './ExportBar';
 import { IndicatorList, type ListedItem } from './IndicatorList';
@@ -269,7 +270,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
                 id="event-threat"
                 label="Threat level"
                 value={draft.form.threatLevel}
-                options={THREAT_LEVELS}
+                options={THREAT_LEVEL_CHOICES}
                 onChange={(threatLevel) => setForm({ threatLevel })}
               />
               <Choice
@@ -352,9 +353,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
               >
                 Create event
               </button>
-              <span class="hint">
-                {selection.length} indicator{selection.length === 1 ? '' : 's'} selected
-              </span>
+              <span class="hint">{countText(selection.length, 'indicator')} selected</span>
             </div>
             <OutcomeView outcome={outcome} />
           </section>
@@ -461,7 +460,7 @@ function OutcomeView({ outcome }: { outcome: Outcome | null }) {
       </p>
       {filed && filed.dropped.length > 0 && (
         <div class="status-warn">
-          <p>{`MISP dropped ${filed.dropped.length} attribute${filed.dropped.length === 1 ? '' : 's'}:`}</p>
+          <p>{`MISP dropped ${countText(filed.dropped.length, 'attribute')}:`}</p>
           <ul aria-label="Dropped attributes">
             {filed.dropped.map((item) => (
               <li key={`${item.type}:${item.value}`}>{`${item.value} (${item.type}): ${item.reason}`}</li>

@@ -9,6 +9,7 @@ import {
   type HoverCardProps,
   historyKey,
 } from '../../components/card/HoverCard';
+import { countText } from '../format/count';
 import type { Extraction } from '../indicators/page-indicators';
 import type { Match } from '../lookup/matches';
 import type { ValueStatus } from '../lookup/status';
@@ -16,6 +17,7 @@ import { ContentCommandSchema } from '../protocol/content-commands';
 import { sendToBackground } from '../runtime';
 import type { Preferences } from '../settings';
 import { CARD_UNDO_MS, SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
+import { threatLevel } from '../threat-level';
 import { createOverlay, type MarkKind, type Overlay } from './overlay';
 import { occurrenceRange, pruneDetached, type ScanResult, scanRoots } from './page-scan';
 
@@ -69,8 +71,7 @@ function withOptimisticCount(
 
 function markKind(status: ValueStatus | undefined, preferences: Preferences): MarkKind | undefined {
   if (!status) return undefined;
-  if (status.status === 'known')
-    return (['high', 'high', 'medium', 'low', 'undefined'] as const)[status.threatLevel ?? 4];
+  if (status.status === 'known') return threatLevel(status.threatLevel).mark;
   if (status.status === 'new' && preferences.showNewMarks) return 'new';
   if (status.status === 'benign' && preferences.showBenignMarks) return 'benign';
   return undefined;
@@ -449,7 +450,7 @@ class PageSession {
     const count = records.reduce((sum, record) => sum + (record.result?.sightingIds.length ?? 0), 0);
     this.sighting.message = {
       kind: 'ok',
-      text: `Recorded ${label} in MISP${count > 1 ? ` (${count} attributes)` : ''}.`,
+      text: `Recorded ${label} in MISP${count > 1 ? ` (${countText(count, 'attribute')})` : ''}.`,
     };
     await this.loadMatches(value);
   }

@@ -15,12 +15,6 @@ export const DISTRIBUTIONS = [
   { id: 2, label: 'Connected communities' },
   { id: 3, label: 'All communities' },
 ] as const;
-export const THREAT_LEVELS = [
-  { id: 1, label: 'High' },
-  { id: 2, label: 'Medium' },
-  { id: 3, label: 'Low' },
-  { id: 4, label: 'Undefined' },
-] as const;
 export const ANALYSIS_LEVELS = [
   { id: 0, label: 'Initial' },
   { id: 1, label: 'Ongoing' },
