@@ -54,76 +54,19 @@ export function readPageContent(): unknown {
   const LIMIT_BLOCKS = 5000;
   const LIMIT_CHARS = 1_000_000;
   const LIMIT_TEXT = 20_000;
-  const SKIP = new Set([
-    'SCRIPT',
-    'STYLE',
-    'NOSCRIPT',
-    'TEMPLATE',
-    'NAV',
-    'ASIDE',
-    'FORM',
-    'BUTTON',
-    'SELECT',
-    'TEXTAREA',
-    'INPUT',
-    'IFRAME',
-    'SVG',
-    'CANVAS',
-    'OBJECT',
-    'EMBED',
-    'DIALOG',
-    'MENU',
-    'VIDEO',
-    'AUDIO',
-    'IMG',
-  ]);
-  const SKIP_ROLES = new Set([
-    'navigation',
-    'banner',
-    'contentinfo',
-    'complementary',
-    'search',
-    'dialog',
-    'menu',
-    'menubar',
-  ]);
-  const BLOCK = new Set([
-    'P',
-    'DIV',
-    'SECTION',
-    'ARTICLE',
-    'MAIN',
-    'H1',
-    'H2',
-    'H3',
-    'H4',
-    'H5',
-    'H6',
-    'UL',
-    'OL',
-    'LI',
-    'TABLE',
-    'PRE',
-    'BLOCKQUOTE',
-    'FIGURE',
-    'FIGCAPTION',
-    'DL',
-    'DT',
-    'DD',
-    'HR',
-    'ADDRESS',
-    'DETAILS',
-    'SUMMARY',
-    'HEADER',
-    'FOOTER',
-    'CENTER',
-    'FIELDSET',
-    'TR',
-    'TD',
-    'TH',
-    'THEAD',
-    'TBODY',
-  ]);
+  const SKIP = new Set(
+    'SCRIPT STYLE NOSCRIPT TEMPLATE NAV ASIDE FORM BUTTON SELECT TEXTAREA INPUT IFRAME SVG CANVAS OBJECT EMBED DIALOG MENU VIDEO AUDIO IMG'.split(
+      ' ',
+    ),
+  );
+  const SKIP_ROLES = new Set(
+    'navigation banner contentinfo complementary search dialog menu menubar'.split(' '),
+  );
+  const BLOCK = new Set(
+    'P DIV SECTION ARTICLE MAIN H1 H2 H3 H4 H5 H6 UL OL LI TABLE PRE BLOCKQUOTE FIGURE FIGCAPTION DL DT DD HR ADDRESS DETAILS SUMMARY HEADER FOOTER CENTER FIELDSET TR TD TH THEAD TBODY'.split(
+      ' ',
+    ),
+  );
   // Class or id words of boxes that are not the report: ads, cookie banners, sharing, comments.
   const NOISE =
     /(^|[\s_-])(ads?|advert\w*|sponsor\w*|promo\w*|cookies?|consent|newsletter|share|social|related|comments?|sidebar|breadcrumbs?|subscribe|popup|modal)([\s_-]|$)/i;
