@@ -58,6 +58,9 @@ export interface OutboxRecord {
   attempts: number;
   nextAttemptAt: number;
   lastError?: string;
+  /** The last failure's kind and MISP's field errors ("Event.info: must not be empty"), for the form. */
+  lastErrorKind?: string;
+  lastErrorDetails?: string[];
   payload: unknown;
   result?: unknown;
   tabId?: number;

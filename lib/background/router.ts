@@ -7,6 +7,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../messages';
+import { toErrorInfo } from './errors';
 
 export type Handler<T extends MessageType> = (
   payload: RequestOf<T>,
@@ -71,12 +72,16 @@ export function createMessageListener(handlers: Handlers, policy: SenderPolicy, 
     }
     const handler = handlers[type] as Handler<typeof type> | undefined;
     if (!handler) return undefined;
-    return handler(parsed.data as RequestOf<typeof type>, sender).catch((error: unknown) => ({
-      ok: false,
-      error: {
-        kind: 'internal',
-        message: `Sightline failed to handle ${type}: ${error instanceof Error ? error.message : String(error)}`,
-      },
-    }));
+    // Thrown errors are mapped here, once: MISP's own errors keep their kind and field errors.
+    return handler(parsed.data as RequestOf<typeof type>, sender).catch((error: unknown) => {
+      const info = toErrorInfo(error);
+      return {
+        ok: false,
+        error:
+          info.kind === 'internal'
+            ? { ...info, message: `Sightline failed to handle ${type}: ${info.message}` }
+            : info,
+      };
+    });
   };
 }

@@ -66,6 +66,9 @@ function fakeDraft() {
       tags: [],
       includeUrl: true,
       publish: false,
+      groupObjects: true,
+      ungrouped: [],
+      clusters: [],
     },
     updatedAt: 0,
   };

@@ -227,7 +227,11 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
       await outbox.discard(key);
       return {
         ok: false as const,
-        error: { kind: 'validation', message: record.lastError ?? 'MISP refused the submission.' },
+        error: {
+          kind: record.lastErrorKind ?? 'validation',
+          message: record.lastError ?? 'MISP refused the submission.',
+          ...(record.lastErrorDetails?.length ? { details: record.lastErrorDetails } : {}),
+        },
       };
     }
     return { ok: true as const, data: view };
@@ -286,20 +290,16 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
     'events/recent': async ({ info, instanceId }) => {
       const instance = await chosenOrDefault(instanceId);
       if (!instance) return { ok: true, data: [] };
-      try {
-        const events = await (await clientFor(instance)).searchEvents({ info, limit: 20 });
-        return {
-          ok: true,
-          data: events.map((event) => ({
-            id: event.id,
-            info: event.info,
-            date: event.date,
-            org: event.Orgc?.name ?? '',
-          })),
-        };
-      } catch (error) {
-        return { ok: false, error: toErrorInfo(error) };
-      }
+      const events = await (await clientFor(instance)).searchEvents({ info, limit: 20 });
+      return {
+        ok: true,
+        data: events.map((event) => ({
+          id: event.id,
+          info: event.info,
+          date: event.date,
+          org: event.Orgc?.name ?? '',
+        })),
+      };
     },
     'events/create': async (submission) =>
       submit('event', submission.key, submission.tabId, submission, submission.instanceId),
