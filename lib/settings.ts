@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import { mispOrigin, normalizeMispUrl } from './url';
 
 /**
  * Sightline's stored configuration. Two items, both in `storage.local` (never `sync`):
@@ -23,6 +24,8 @@ export const MispInstanceSchema = z.object({
   managed: z.boolean().optional(),
   /** The policy supplies the key: it is never written to `storage.local`. */
   keyFromPolicy: z.boolean().optional(),
+  /** The origin the key was entered (or confirmed) for: it is never sent anywhere else. */
+  keyOrigin: z.string().optional(),
 });
 export type MispInstance = z.infer<typeof MispInstanceSchema>;
 
@@ -77,15 +80,60 @@ export const DEFAULT_PREFERENCES: Preferences = {
   seenCheckMinutes: 60,
 };
 
-/** Fills missing fields with defaults and drops anything that does not parse, field by field. */
-export function sanitizePreferences(raw: unknown): Preferences {
-  const input = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const out: Record<string, unknown> = { ...DEFAULT_PREFERENCES };
+/** The fields of a preferences-shaped object that parse, field by field (a bad field is dropped, never fatal). */
+export function parsePreferenceFields(raw: unknown): Partial<Preferences> {
+  const input = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
     const parsed = (schema as z.ZodType).safeParse(input[key]);
-    if (parsed.success) out[key] = parsed.data;
+    if (parsed.success && parsed.data !== undefined) out[key] = parsed.data;
   }
-  return PreferencesSchema.parse(out);
+  return out as Partial<Preferences>;
+}
+
+/** Fills missing fields with defaults and drops anything that does not parse, field by field. */
+export function sanitizePreferences(raw: unknown): Preferences {
+  return PreferencesSchema.parse({ ...DEFAULT_PREFERENCES, ...parsePreferenceFields(raw) });
+}
+
+/**
+ * Exactly one default instance for new events whenever there is any: `preferredId` when given and
+ * present, else the first marked default, else the first.
+ */
+export function withOneDefault<T extends { id: string; defaultForEvents: boolean }>(
+  instances: readonly T[],
+  preferredId?: string,
+): T[] {
+  const preferred = preferredId === undefined ? -1 : instances.findIndex((i) => i.id === preferredId);
+  const marked = instances.findIndex((instance) => instance.defaultForEvents);
+  const chosen = preferred !== -1 ? preferred : marked !== -1 ? marked : 0;
+  return instances.map((instance, i) => ({ ...instance, defaultForEvents: i === chosen }));
+}
+
+/** An instance's key only while its URL is still at the origin the key was entered for. */
+export function boundKey(instance: Pick<MispInstance, 'url' | 'apiKey' | 'keyOrigin'>): string {
+  if (!instance.apiKey) return '';
+  const origin = mispOrigin(instance.url);
+  return origin !== undefined && origin === instance.keyOrigin ? instance.apiKey : '';
+}
+
+/**
+ * The key an edited (or imported) instance keeps. A new key is bound to the new URL's origin; the
+ * stored key stays only at its own origin, or at another one the analyst explicitly confirmed
+ * (`confirmedOrigin`): a URL retyped to another origin never carries the key there on its own.
+ */
+export function keyAfterEdit(
+  previous: Pick<MispInstance, 'url' | 'apiKey' | 'keyOrigin'> | undefined,
+  newKey: string,
+  origin: string,
+  confirmedOrigin?: string,
+): { apiKey: string; keyOrigin?: string } {
+  if (newKey) return { apiKey: newKey, keyOrigin: origin };
+  const stored = previous ? boundKey(previous) : '';
+  if (!stored) return { apiKey: '' };
+  if (previous?.keyOrigin === origin || confirmedOrigin === origin)
+    return { apiKey: stored, keyOrigin: origin };
+  return { apiKey: '' };
 }
 
 export function sanitizeInstances(raw: unknown): MispInstance[] {
@@ -96,9 +144,25 @@ export function sanitizeInstances(raw: unknown): MispInstance[] {
   });
 }
 
+/**
+ * Version 2: keys are bound to an origin. A key stored before then was entered for the URL it is
+ * stored with, so it is bound to that URL's origin.
+ */
+export function migrateInstancesToV2(stored: unknown): unknown {
+  if (!Array.isArray(stored)) return stored;
+  return stored.map((item) => {
+    if (!item || typeof item !== 'object') return item;
+    const instance = item as Record<string, unknown>;
+    if (typeof instance.apiKey !== 'string' || !instance.apiKey || instance.keyOrigin) return item;
+    const origin = typeof instance.url === 'string' ? mispOrigin(instance.url) : undefined;
+    return origin ? { ...instance, keyOrigin: origin } : item;
+  });
+}
+
 export const instancesItem = storage.defineItem<MispInstance[]>('local:instances', {
   fallback: [],
-  version: 1,
+  version: 2,
+  migrations: { 2: migrateInstancesToV2 },
 });
 
 /**
@@ -168,13 +232,7 @@ export function sanitizePolicy(raw: unknown): ManagedPolicy {
         return parsed.success ? [parsed.data] : [];
       })
     : [];
-  const preferences: Record<string, unknown> = {};
-  if (input.preferences && typeof input.preferences === 'object') {
-    for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
-      const parsed = (schema as z.ZodType).safeParse((input.preferences as Record<string, unknown>)[key]);
-      if (parsed.success && parsed.data !== undefined) preferences[key] = parsed.data;
-    }
-  }
+  const preferences = parsePreferenceFields(input.preferences);
   const locked = Array.isArray(input.locked)
     ? input.locked.filter((key): key is keyof Preferences =>
         PREFERENCE_KEYS.includes(key as keyof Preferences),
@@ -183,7 +241,7 @@ export function sanitizePolicy(raw: unknown): ManagedPolicy {
   return {
     instances,
     lockInstances: input.lockInstances === true,
-    preferences: preferences as Partial<Preferences>,
+    preferences,
     locked,
   };
 }
@@ -217,41 +275,43 @@ function managedId(index: number, id: string | undefined): string {
   return id ? `managed-${id}` : `managed-${index}`;
 }
 
-/** The instances in effect: the policy's first (URL, name and key as the policy says), then the analyst's. */
+/**
+ * The instances in effect: the policy's first (URL, name and key as the policy says), then the
+ * analyst's. A policy URL is checked like a typed one (one that does not pass is left out), and an
+ * analyst's key for a preset instance stays only while the policy keeps it at the same origin.
+ */
 export function applyPolicyToInstances(local: MispInstance[], policy: ManagedPolicy): MispInstance[] {
-  const managed = policy.instances.map((preset, index): MispInstance => {
+  const managed = policy.instances.flatMap((preset, index): MispInstance[] => {
+    const url = normalizeMispUrl(preset.url);
+    if (!url.ok) return [];
     const id = managedId(index, preset.id);
     const own = local.find((instance) => instance.id === id);
-    let hostname = preset.url;
-    try {
-      hostname = new URL(preset.url).hostname;
-    } catch {
-      // Shown as typed.
-    }
-    return {
-      id,
-      name: preset.name ?? hostname,
-      url: preset.url.trim().replace(/\/+$/, ''),
-      apiKey: preset.apiKey?.trim() || own?.apiKey || '',
-      useForLookups: own?.useForLookups ?? preset.useForLookups ?? true,
-      defaultForEvents: own?.defaultForEvents ?? preset.defaultForEvents ?? index === 0,
-      managed: true,
-      keyFromPolicy: Boolean(preset.apiKey?.trim()),
-    };
+    const policyKey = preset.apiKey?.trim() ?? '';
+    // The analyst's key for a preset counts only at the origin it was entered for.
+    const ownKey =
+      own?.apiKey && own.keyOrigin === url.origin
+        ? { apiKey: own.apiKey, keyOrigin: url.origin }
+        : { apiKey: '' };
+    return [
+      {
+        id,
+        name: preset.name ?? new URL(url.url).hostname,
+        url: url.url,
+        ...(policyKey ? { apiKey: policyKey, keyOrigin: url.origin } : ownKey),
+        useForLookups: own?.useForLookups ?? preset.useForLookups ?? true,
+        defaultForEvents: own?.defaultForEvents ?? preset.defaultForEvents ?? index === 0,
+        managed: true,
+        keyFromPolicy: Boolean(policyKey),
+      },
+    ];
   });
   const managedIds = new Set(managed.map((instance) => instance.id));
   const others = policy.lockInstances
     ? []
     : local
         .filter((instance) => !managedIds.has(instance.id))
-        .map(({ managed: _m, keyFromPolicy: _k, ...rest }) => rest);
-  const all = [...managed, ...others];
-  // Exactly one default for new events.
-  const firstDefault = all.findIndex((instance) => instance.defaultForEvents);
-  return all.map((instance, i) => ({
-    ...instance,
-    defaultForEvents: firstDefault === -1 ? i === 0 : i === firstDefault,
-  }));
+        .map(({ managed: _m, keyFromPolicy: _k, ...rest }) => ({ ...rest, apiKey: boundKey(rest) }));
+  return withOneDefault([...managed, ...others]);
 }
 
 export async function loadInstances(): Promise<MispInstance[]> {
@@ -261,15 +321,16 @@ export async function loadInstances(): Promise<MispInstance[]> {
 
 /** Stores the analyst's instances; a key the policy supplies is never copied into local storage. */
 export async function saveInstances(instances: MispInstance[]): Promise<void> {
-  const stored = instances.map(({ managed: _m, keyFromPolicy, ...rest }) =>
-    keyFromPolicy ? { ...rest, apiKey: '' } : rest,
-  );
+  const stored = instances.map(({ managed: _m, keyFromPolicy, ...rest }) => {
+    const { keyOrigin: _o, ...withoutOrigin } = rest;
+    return keyFromPolicy || !rest.apiKey ? { ...withoutOrigin, apiKey: '' } : rest;
+  });
   await instancesItem.setValue(InstancesSchema.parse(stored));
 }
 
 /** Preferences in effect: defaults < policy presets < the analyst's choices < locked policy values. */
 export function applyPolicyToPreferences(local: unknown, policy: ManagedPolicy): Preferences {
-  const own = ownPreferences(local);
+  const own = parsePreferenceFields(local);
   const lockedValues = Object.fromEntries(
     policy.locked.flatMap((key) => (key in policy.preferences ? [[key, policy.preferences[key]]] : [])),
   );
@@ -280,17 +341,6 @@ export async function loadPreferences(): Promise<Preferences> {
   await preferencesMigrated();
   const [local, policy] = await Promise.all([storage.getItem<unknown>('local:preferences'), loadPolicy()]);
   return applyPolicyToPreferences(local, policy);
-}
-
-/** The fields of a stored preferences object that still parse. */
-function ownPreferences(raw: unknown): Partial<Preferences> {
-  const input = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
-    const parsed = (schema as z.ZodType).safeParse(input[key]);
-    if (parsed.success) out[key] = parsed.data;
-  }
-  return out as Partial<Preferences>;
 }
 
 export class LockedSettingError extends Error {}
@@ -304,7 +354,7 @@ export async function savePreferences(patch: Partial<Preferences>): Promise<Pref
   await preferencesMigrated();
   // Only what the analyst chose is stored: presets the policy changes later still apply elsewhere.
   const own = PreferencesSchema.partial().parse({
-    ...ownPreferences(await storage.getItem<unknown>('local:preferences')),
+    ...parsePreferenceFields(await storage.getItem<unknown>('local:preferences')),
     ...patch,
   });
   await preferencesItem.setValue(own as Preferences);
@@ -320,4 +370,14 @@ export function maskKey(key: string): string {
 /** MISP's key format (API-NOTES §1): 40 alphanumerics after trimming. */
 export function isValidKeyShape(key: string): boolean {
   return /^[A-Za-z0-9]{40}$/.test(key.trim());
+}
+
+/** Why a typed key cannot be a MISP key (refused before anything is sent), or undefined. */
+export function keyShapeError(key: string): string | undefined {
+  const typed = key.trim();
+  if (!typed || isValidKeyShape(typed)) return undefined;
+  const length = [...typed].length;
+  return length === 40
+    ? 'A MISP API key is 40 letters and digits, nothing else (MISP → My profile → Auth keys).'
+    : `A MISP API key is 40 letters and digits; this is ${length} characters (MISP → My profile → Auth keys).`;
 }

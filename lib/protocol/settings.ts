@@ -17,6 +17,8 @@ export const PublicInstanceSchema = z.object({
   managed: z.boolean().optional(),
   /** The policy supplies the key. */
   keyFromPolicy: z.boolean().optional(),
+  /** The origin the stored key belongs to (the key goes nowhere else). */
+  keyOrigin: z.string().optional(),
 });
 export type PublicInstance = z.infer<typeof PublicInstanceSchema>;
 
@@ -40,10 +42,16 @@ const InstanceInputSchema = z.object({
   id: z.string().optional(),
   name: z.string().max(200),
   url: z.string().max(2000),
-  /** Absent or empty: keep the stored key. */
+  /** Absent or empty: keep the stored key (at the origin it belongs to). */
   apiKey: z.string().max(200).optional(),
   useForLookups: z.boolean(),
   defaultForEvents: z.boolean(),
+  /** The analyst confirmed "Use the stored key for <origin>?" for this origin. */
+  keyFor: z.string().max(2000).optional(),
+  /** The analyst confirmed sending the key over http:// to another machine. */
+  allowInsecure: z.boolean().optional(),
+  /** An edit of a saved instance: refused if it was removed meanwhile (never re-created). */
+  mustExist: z.boolean().optional(),
 });
 export type InstanceInput = z.infer<typeof InstanceInputSchema>;
 

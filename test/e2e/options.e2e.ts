@@ -70,8 +70,14 @@ describe('options page', () => {
         async () => (await stored(browser)).instances?.find((i) => i.name === 'Second MISP')?.useForLookups,
       )
       .toBe(false);
+    // "Remove" asks first; then the card goes at once.
     await second2.getByRole('button', { name: 'Remove' }).click();
+    const question = second2.getByRole('alertdialog', { name: 'Remove Second MISP and its stored key?' });
+    await question.getByRole('button', { name: 'Yes, remove' }).click();
+    await expect.poll(() => groups.count()).toBe(0);
+    await expect.poll(() => page.getByRole('group', { name: 'MISP instance' }).count()).toBe(1);
     await expect.poll(async () => (await stored(browser)).instances?.length).toBe(1);
+    await expect.poll(() => page.getByText('Removed Second MISP and its stored key.').count()).toBe(1);
     await page.close();
   });
 

@@ -3,6 +3,7 @@ import type { ConnectionInfo } from '../../messages';
 import { MispClient } from '../../misp';
 import {
   isValidKeyShape,
+  keyShapeError,
   loadInstances,
   loadPolicy,
   loadPreferences,
@@ -13,7 +14,7 @@ import {
 } from '../../settings';
 import { checkMispUrl } from '../../url';
 import { toErrorInfo } from '../errors';
-import { removeInstance, saveInstanceInput, toPublic } from '../instances';
+import { removeInstance, saveInstanceInput, storedKeyFor, toPublic } from '../instances';
 import type { Handlers } from '../router';
 import type { BackgroundServices } from '../services';
 import { forgetRemovedInstances } from './watch';
@@ -146,11 +147,15 @@ export function settingsHandlers(services: Promise<BackgroundServices>): Handler
       if (checked.error || !checked.normalized) {
         return { ok: false, error: { kind: 'input', message: checked.error ?? 'Invalid URL.' } };
       }
+      const typed = apiKey?.trim() ?? '';
+      const shape = keyShapeError(typed);
+      if (shape) return { ok: false, error: { kind: 'input', message: shape } };
+      // The stored key is tested only against the origin it belongs to, never a retyped one.
       const stored = id ? (await loadInstances()).find((instance) => instance.id === id) : undefined;
-      const key = apiKey?.trim() || stored?.apiKey || '';
-      if (!key) return { ok: false, error: { kind: 'input', message: 'Enter the API key first.' } };
+      const key = typed ? { key: typed } : storedKeyFor(stored, checked.normalized);
+      if ('error' in key) return { ok: false, error: { kind: 'input', message: key.error } };
       try {
-        return { ok: true, data: await testConnection(checked.normalized, key) };
+        return { ok: true, data: await testConnection(checked.normalized, key.key) };
       } catch (error) {
         return { ok: false, error: toErrorInfo(error) };
       }
