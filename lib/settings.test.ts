@@ -4,7 +4,6 @@ import {
   DEFAULT_PREFERENCES,
   keyAfterEdit,
   keyShapeError,
-  migrateInstancesToV2,
   parsePreferenceFields,
   sanitizePreferences,
   withOneDefault,
@@ -75,18 +74,6 @@ describe('a key belongs to the origin it was entered for', () => {
     expect(boundKey(stored)).toBe(KEY);
     expect(boundKey({ ...stored, url: 'https://misp.co' })).toBe('');
     expect(boundKey({ ...stored, keyOrigin: undefined })).toBe('');
-  });
-
-  it('binds keys stored before origins were recorded to the URL they were stored with', () => {
-    expect(
-      migrateInstancesToV2([
-        { id: 'a', url: 'https://misp.company.test/misp', apiKey: KEY },
-        { id: 'b', url: 'https://other.test', apiKey: '' },
-      ]),
-    ).toEqual([
-      { id: 'a', url: 'https://misp.company.test/misp', apiKey: KEY, keyOrigin: 'https://misp.company.test' },
-      { id: 'b', url: 'https://other.test', apiKey: '' },
-    ]);
   });
 });
 

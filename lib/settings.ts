@@ -1,11 +1,13 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import { keysMoved, markMoved, readKeys, writeKeys } from './keys';
 import { mispOrigin, normalizeMispUrl } from './url';
 
 /**
- * Sightline's stored configuration. Two items, both in `storage.local` (never `sync`):
- * - `instances`: the MISP servers, including their API keys. Only the background reads this item.
+ * Sightline's stored configuration. Two items in `storage.local` (never `sync`), and the keys apart:
+ * - `instances`: the MISP servers, without their API keys;
+ * - the API keys, in the background's own IndexedDB (lib/keys.ts), each bound to its origin;
  * - `preferences`: everything else. Safe to show in any extension page.
  * Every read is zod-parsed: stored data may be old, hand-edited or written by a buggy build.
  */
@@ -144,25 +146,9 @@ export function sanitizeInstances(raw: unknown): MispInstance[] {
   });
 }
 
-/**
- * Version 2: keys are bound to an origin. A key stored before then was entered for the URL it is
- * stored with, so it is bound to that URL's origin.
- */
-export function migrateInstancesToV2(stored: unknown): unknown {
-  if (!Array.isArray(stored)) return stored;
-  return stored.map((item) => {
-    if (!item || typeof item !== 'object') return item;
-    const instance = item as Record<string, unknown>;
-    if (typeof instance.apiKey !== 'string' || !instance.apiKey || instance.keyOrigin) return item;
-    const origin = typeof instance.url === 'string' ? mispOrigin(instance.url) : undefined;
-    return origin ? { ...instance, keyOrigin: origin } : item;
-  });
-}
-
 export const instancesItem = storage.defineItem<MispInstance[]>('local:instances', {
   fallback: [],
-  version: 2,
-  migrations: { 2: migrateInstancesToV2 },
+  version: 1,
 });
 
 /**
@@ -314,18 +300,65 @@ export function applyPolicyToInstances(local: MispInstance[], policy: ManagedPol
   return withOneDefault([...managed, ...others]);
 }
 
+/**
+ * The instances in effect, each with its key from the background's key store (lib/keys.ts): a key
+ * in `storage.local` counts only once, when keys kept there by earlier versions are moved out.
+ */
 export async function loadInstances(): Promise<MispInstance[]> {
-  const [local, policy] = await Promise.all([instancesItem.getValue(), loadPolicy()]);
-  return applyPolicyToInstances(sanitizeInstances(local), policy);
+  await keysMovedOut();
+  const [local, policy, keys] = await Promise.all([instancesItem.getValue(), loadPolicy(), readKeys()]);
+  const withKeys = sanitizeInstances(local).map(({ keyOrigin: _o, ...instance }) => {
+    const record = keys.get(instance.id);
+    return record && !record.fromPolicy
+      ? { ...instance, apiKey: record.apiKey, keyOrigin: record.origin }
+      : { ...instance, apiKey: '' };
+  });
+  return applyPolicyToInstances(withKeys, policy);
 }
 
-/** Stores the analyst's instances; a key the policy supplies is never copied into local storage. */
+/**
+ * Stores the analyst's instances: their keys in the key store (bound to their origin), everything
+ * else in `storage.local` without any key. A key the policy supplies is stored by neither.
+ */
 export async function saveInstances(instances: MispInstance[]): Promise<void> {
-  const stored = instances.map(({ managed: _m, keyFromPolicy, ...rest }) => {
-    const { keyOrigin: _o, ...withoutOrigin } = rest;
-    return keyFromPolicy || !rest.apiKey ? { ...withoutOrigin, apiKey: '' } : rest;
+  await keysMovedOut();
+  await writeKeys(
+    instances.flatMap((instance) =>
+      instance.apiKey && instance.keyOrigin && !instance.keyFromPolicy
+        ? [{ instanceId: instance.id, apiKey: instance.apiKey, origin: instance.keyOrigin }]
+        : [],
+    ),
+  );
+  await instancesItem.setValue(InstancesSchema.parse(instances.map(withoutKey)));
+}
+
+function withoutKey({ managed: _m, keyFromPolicy: _k, keyOrigin: _o, ...rest }: MispInstance): MispInstance {
+  return { ...rest, apiKey: '' };
+}
+
+let moved: Promise<void> | undefined;
+/**
+ * Moves keys that earlier versions kept in `storage.local` (readable by content scripts on Firefox)
+ * into the key store, bound to the origin of the URL they were stored with; once, ever.
+ */
+function keysMovedOut(): Promise<void> {
+  moved ??= (async () => {
+    if (await keysMoved()) return;
+    const local = sanitizeInstances(await instancesItem.getValue());
+    const records = local.flatMap((instance) => {
+      const origin = mispOrigin(instance.url);
+      return instance.apiKey.trim() && origin
+        ? [{ instanceId: instance.id, apiKey: instance.apiKey.trim(), origin }]
+        : [];
+    });
+    if (records.length > 0) await writeKeys(records);
+    await instancesItem.setValue(local.map(withoutKey));
+    await markMoved();
+  })().catch((error: unknown) => {
+    moved = undefined;
+    throw error;
   });
-  await instancesItem.setValue(InstancesSchema.parse(stored));
+  return moved;
 }
 
 /** Preferences in effect: defaults < policy presets < the analyst's choices < locked policy values. */
