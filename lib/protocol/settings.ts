@@ -55,6 +55,23 @@ const InstanceInputSchema = z.object({
 });
 export type InstanceInput = z.infer<typeof InstanceInputSchema>;
 
+/** One line of an import's review: what applying the settings file would change. */
+export const ImportChangeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.enum(['added', 'url-changed', 'updated']),
+    name: z.string(),
+    url: z.string(),
+    previousUrl: z.string().optional(),
+    /** The key afterwards: the file's, the stored one (same origin), cleared (origin changed), none. */
+    key: z.enum(['from-file', 'kept', 'cleared', 'none']),
+    /** The key would travel over http:// to another machine. */
+    insecure: z.boolean(),
+  }),
+  z.object({ kind: z.literal('skipped'), name: z.string(), url: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('preference'), name: z.string(), value: z.string() }),
+]);
+export type ImportChange = z.infer<typeof ImportChangeSchema>;
+
 export const PublicInstanceRefSchema = z.object({ id: z.string(), name: z.string(), url: z.string() });
 
 export const settingsMessages = {
@@ -122,9 +139,26 @@ export const settingsMessages = {
     request: z.object({ includeKeys: z.boolean() }),
     response: Result(z.object({ json: z.string() })),
   },
+  /**
+   * Options: a settings file, reviewed first. Without `apply` nothing changes: the answer lists what
+   * would; with `apply` (after the analyst's confirmation) it is applied. `allowInsecure` confirms
+   * keys going over http:// to another machine.
+   */
   'settings/import': {
     from: 'ui',
-    request: z.object({ json: z.string().max(1_000_000) }),
-    response: Result(z.object({ instances: z.number().int(), preferences: z.number().int() })),
+    request: z.object({
+      json: z.string().max(1_000_000),
+      apply: z.boolean().optional(),
+      allowInsecure: z.boolean().optional(),
+    }),
+    response: Result(
+      z.object({
+        applied: z.boolean(),
+        changes: z.array(ImportChangeSchema),
+        needsInsecureConfirmation: z.boolean(),
+        instances: z.number().int(),
+        preferences: z.number().int(),
+      }),
+    ),
   },
 } as const satisfies Record<string, MessageSpec>;
