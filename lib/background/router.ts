@@ -1,4 +1,5 @@
 import type { Browser } from 'wxt/browser';
+import type { ErrorInfo } from '../messages';
 import {
   EnvelopeSchema,
   isMessageType,
@@ -45,7 +46,12 @@ export function classifySender(sender: Browser.runtime.MessageSender, policy: Se
  * schemas, checks the sender against the message's `from`, and runs the handler. Anything that does
  * not pass is dropped with a console warning (never answered, so a probing page learns nothing).
  */
-export function createMessageListener(handlers: Handlers, policy: SenderPolicy, log = console) {
+export function createMessageListener(
+  handlers: Handlers,
+  policy: SenderPolicy,
+  log = console,
+  forContent: (error: ErrorInfo) => ErrorInfo = (error) => error,
+) {
   return (message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined => {
     const envelope = EnvelopeSchema.safeParse(message);
     if (!envelope.success) {
@@ -71,12 +77,21 @@ export function createMessageListener(handlers: Handlers, policy: SenderPolicy, 
     }
     const handler = handlers[type] as Handler<typeof type> | undefined;
     if (!handler) return undefined;
-    return handler(parsed.data as RequestOf<typeof type>, sender).catch((error: unknown) => ({
-      ok: false,
-      error: {
-        kind: 'internal',
-        message: `Sightline failed to handle ${type}: ${error instanceof Error ? error.message : String(error)}`,
-      },
-    }));
+    const answer = handler(parsed.data as RequestOf<typeof type>, sender).catch(
+      (error: unknown): ResponseOf<typeof type> => ({
+        ok: false,
+        error: {
+          kind: 'internal',
+          message: `Sightline failed to handle ${type}: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      }),
+    );
+    if (kind !== 'content') return answer;
+    // A content script lives in a page: it gets no internal detail (see errorForContentScript).
+    return answer.then((result) => {
+      if (result.ok) return result;
+      log.warn(`Sightline: ${type} failed for a content script: ${result.error.message}`);
+      return { ok: false, error: forContent(result.error) };
+    });
   };
 }
