@@ -54,6 +54,7 @@ export function startBackground(options: { annotators: Annotators }): void {
     if (area === 'managed') forgetPolicy();
   });
   const tabs = new TabReports(browser.storage.session);
+  const scope = new SenderScope(tabs);
   const services: Promise<BackgroundServices> = openDatabase().then((db) => {
     const lookups = new Lookups(db, options.annotators, {
       tabIndicators: async (tabId) => (await tabs.summary(tabId, [])).indicators,
@@ -77,7 +78,7 @@ export function startBackground(options: { annotators: Annotators }): void {
         void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(when, Date.now() + 1000) }),
     });
     registerSightingSenders(outbox, db);
-    const ready: BackgroundServices = { db, lookups, tabs, outbox, scope: new SenderScope(tabs) };
+    const ready: BackgroundServices = { db, lookups, tabs, outbox, scope };
     registerEventSenders(outbox, ready);
     return ready;
   });
@@ -85,7 +86,10 @@ export function startBackground(options: { annotators: Annotators }): void {
     createHandlers(services),
     { extensionId: browser.runtime.id, extensionOrigin: browser.runtime.getURL('/') },
     console,
-    errorForContentScript,
+    {
+      admit: (sender) => scope.allow('messages', sender.tab?.id ?? -1),
+      error: errorForContentScript,
+    },
   );
   browser.runtime.onMessage.addListener(listener);
   browser.tabs.onRemoved.addListener((tabId) => {

@@ -1,9 +1,9 @@
 /**
- * A sliding-window rate limit per key (a tab, a tab and frame): at most `limit` takes in any
+ * A sliding-window budget per key (a tab): at most `limit` (uses, or characters with a `cost`) in any
  * `windowMs`. It holds at most `maxKeys` keys (the oldest go first), so a page cannot grow it either.
  */
 export class RateLimiter {
-  private readonly taken = new Map<string, number[]>();
+  private readonly taken = new Map<string, Array<{ at: number; cost: number }>>();
 
   constructor(
     private readonly limit: number,
@@ -12,15 +12,16 @@ export class RateLimiter {
     private readonly maxKeys = 1000,
   ) {}
 
-  /** Counts one use for `key`; false (and nothing counted) when the key is over its limit. */
-  take(key: string): boolean {
+  /** Counts `cost` for `key`; false (and nothing counted) when that would exceed its budget. */
+  take(key: string, cost = 1): boolean {
     const now = this.now();
-    const recent = (this.taken.get(key) ?? []).filter((at) => now - at < this.windowMs);
-    if (recent.length >= this.limit) {
+    const recent = (this.taken.get(key) ?? []).filter((use) => now - use.at < this.windowMs);
+    const spent = recent.reduce((sum, use) => sum + use.cost, 0);
+    if (spent + cost > this.limit) {
       this.taken.set(key, recent);
       return false;
     }
-    recent.push(now);
+    recent.push({ at: now, cost });
     this.taken.delete(key);
     this.taken.set(key, recent);
     while (this.taken.size > this.maxKeys) {

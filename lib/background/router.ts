@@ -46,11 +46,20 @@ export function classifySender(sender: Browser.runtime.MessageSender, policy: Se
  * schemas, checks the sender against the message's `from`, and runs the handler. Anything that does
  * not pass is dropped with a console warning (never answered, so a probing page learns nothing).
  */
+export interface ContentPolicy {
+  /** Whether the sender's tab is within its message budget (over it, the message is dropped). */
+  admit(sender: Browser.runtime.MessageSender): boolean;
+  /** The error as a content script may see it. */
+  error(error: ErrorInfo): ErrorInfo;
+}
+
+const OPEN_CONTENT_POLICY: ContentPolicy = { admit: () => true, error: (error) => error };
+
 export function createMessageListener(
   handlers: Handlers,
   policy: SenderPolicy,
   log = console,
-  forContent: (error: ErrorInfo) => ErrorInfo = (error) => error,
+  content: ContentPolicy = OPEN_CONTENT_POLICY,
 ) {
   return (message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined => {
     const envelope = EnvelopeSchema.safeParse(message);
@@ -68,6 +77,10 @@ export function createMessageListener(
     const allowed = spec.from === 'any' ? kind === 'ui' || kind === 'content' : kind === spec.from;
     if (!allowed) {
       log.warn(`Sightline: dropped ${type} from a ${kind} sender`);
+      return undefined;
+    }
+    if (kind === 'content' && !content.admit(sender)) {
+      log.warn(`Sightline: dropped ${type}: the tab is over its message budget`);
       return undefined;
     }
     const parsed = spec.request.safeParse(payload);
@@ -91,7 +104,7 @@ export function createMessageListener(
     return answer.then((result) => {
       if (result.ok) return result;
       log.warn(`Sightline: ${type} failed for a content script: ${result.error.message}`);
-      return { ok: false, error: forContent(result.error) };
+      return { ok: false, error: content.error(result.error) };
     });
   };
 }

@@ -75,6 +75,45 @@ describe('what a content script may ask about', () => {
   });
 });
 
+describe('budgets per tab', () => {
+  it('counts characters to extract: four full-size requests a minute, then none', () => {
+    const scope = new SenderScope({ get: async () => undefined }, () => 0);
+    const size = CONTENT_RATE_LIMITS.extractChars / 4;
+    expect([1, 2, 3, 4, 5].map(() => scope.allow('extractChars', 1, size))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(scope.allow('extractChars', 2, size)).toBe(true);
+  });
+
+  it('a tab over its message budget is dropped by the router, another tab is not', async () => {
+    let admitted = 0;
+    const listener = createMessageListener(
+      { 'preferences/get': async () => ({ ok: false, error: { kind: 'input', message: 'x' } }) } as never,
+      { extensionId: 'ext', extensionOrigin: 'chrome-extension://ext/' },
+      { warn() {} } as unknown as Console,
+      {
+        admit: (sender) => sender.tab?.id !== 1 || admitted++ < 2,
+        error: errorForContentScript,
+      },
+    );
+    const message = { channel: 'sightline', type: 'preferences/get', payload: {} };
+    const from = (tab: number) => ({
+      id: 'ext',
+      url: 'https://blog.test/',
+      tab: { id: tab } as never,
+      frameId: 0,
+    });
+    expect(await listener(message, from(1))).toBeDefined();
+    expect(await listener(message, from(1))).toBeDefined();
+    expect(listener(message, from(1))).toBeUndefined();
+    expect(await listener(message, from(2))).toBeDefined();
+  });
+});
+
 describe('errors a content script sees', () => {
   it('never carry internal detail: the MISP address, an e-mail, a stack', () => {
     const leaks = [
@@ -102,7 +141,7 @@ describe('errors a content script sees', () => {
       },
       policy,
       { warn() {} } as unknown as Console,
-      errorForContentScript,
+      { admit: () => true, error: errorForContentScript },
     );
     const message = { channel: 'sightline', type: 'sightings/permission', payload: {} };
     const content = await listener(message, {

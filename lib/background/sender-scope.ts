@@ -1,4 +1,5 @@
 import { type Browser, browser } from 'wxt/browser';
+import { MAX_EXTRACT_CHARS } from '../indicators/page-indicators';
 import type { ErrorInfo } from '../messages';
 import { RateLimiter } from './rate-limit';
 import { classifySender } from './router';
@@ -11,11 +12,17 @@ import type { TabReports } from './tabs';
  * shown. Everything here is bounded, per tab and in total.
  */
 
-/** Per minute and tab: sightings recorded from cards, sighting histories, lookups outside the report. */
+/**
+ * Per minute and tab: sightings recorded from cards, sighting histories, lookups outside the report,
+ * frame reports, characters of text to extract (four full-size requests), and messages of any kind.
+ */
 export const CONTENT_RATE_LIMITS = {
   sightings: 20,
   history: 30,
   lookups: 60,
+  reports: 300,
+  extractChars: 4 * MAX_EXTRACT_CHARS,
+  messages: 2000,
 } as const;
 
 const MAX_ASKED_PER_FRAME = 100;
@@ -33,16 +40,20 @@ export class SenderScope {
     private readonly tabs: Pick<TabReports, 'get'>,
     now: () => number = Date.now,
   ) {
+    const perMinute = (limit: number) => new RateLimiter(limit, 60_000, now);
     this.limits = {
-      sightings: new RateLimiter(CONTENT_RATE_LIMITS.sightings, 60_000, now),
-      history: new RateLimiter(CONTENT_RATE_LIMITS.history, 60_000, now),
-      lookups: new RateLimiter(CONTENT_RATE_LIMITS.lookups, 60_000, now),
+      sightings: perMinute(CONTENT_RATE_LIMITS.sightings),
+      history: perMinute(CONTENT_RATE_LIMITS.history),
+      lookups: perMinute(CONTENT_RATE_LIMITS.lookups),
+      reports: perMinute(CONTENT_RATE_LIMITS.reports),
+      extractChars: perMinute(CONTENT_RATE_LIMITS.extractChars),
+      messages: perMinute(CONTENT_RATE_LIMITS.messages),
     };
   }
 
   /** Counts one request of `kind` from `tabId`; false when the tab is over its limit. */
-  allow(kind: keyof typeof CONTENT_RATE_LIMITS, tabId: number): boolean {
-    return this.limits[kind].take(`${tabId}:`);
+  allow(kind: keyof typeof CONTENT_RATE_LIMITS, tabId: number, cost = 1): boolean {
+    return this.limits[kind].take(`${tabId}:`, cost);
   }
 
   /** Values a frame looked up outside its report (kept to the newest hundred). */

@@ -28,7 +28,15 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
       return { ok: true, data: pageScanDecision(sender.url ?? '', preferences, instances) };
     },
-    'page/extract': async ({ texts }) => ({ ok: true, data: extractTexts(texts) }),
+    'page/extract': async ({ texts }, sender) => {
+      // Extraction is the background's work for every tab: one tab gets a bounded share of it.
+      const chars = texts.reduce((sum, text) => sum + text.length, 0);
+      const { scope } = await services;
+      if (!scope.allow('extractChars', senderFrame(sender).tabId, chars)) {
+        return { ok: false, error: RATE_LIMITED };
+      }
+      return { ok: true, data: extractTexts(texts) };
+    },
     'page/indicators': async ({ title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
       const url = sender.url ?? '';
@@ -36,7 +44,8 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       if (!mayReport(pageScanDecision(url, preferences, instances))) {
         return { ok: true, data: { statuses: {}, newValues: [] } };
       }
-      const { lookups, tabs } = await services;
+      const { lookups, tabs, scope } = await services;
+      if (!scope.allow('reports', tabId)) return { ok: false, error: RATE_LIMITED };
       const statuses = await lookups.statuses(tabId, indicators);
       await tabs.setFrame(tabId, sender.frameId ?? 0, {
         url,
