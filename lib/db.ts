@@ -9,6 +9,9 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
  *   incrementally.
  * - `seen`: indicators read on scanned pages that MISP did not know then (value, type, where and
  *   when), re-checked later for "seen before, known now" (lib/seen).
+ * - `keys`: the MISP API keys, one per instance with the origin it belongs to (lib/keys.ts). The
+ *   extension's own database is out of every content script's reach on every browser, unlike
+ *   `storage.local` (readable by content scripts on Firefox) and `storage.managed` (everywhere).
  * Values are stored as plain data; readers re-validate them with zod (a stored record may be from an
  * older version of Sightline).
  */
@@ -89,6 +92,15 @@ export interface SeenRecord {
   checkedAt: number;
 }
 
+export interface KeyRecord {
+  instanceId: string;
+  apiKey: string;
+  /** The origin the key was entered (or confirmed) for: it is sent nowhere else. */
+  origin: string;
+  /** Copied from the organisation's policy (`storage.managed`) rather than typed by the analyst. */
+  fromPolicy?: boolean;
+}
+
 interface SightlineDB extends DBSchema {
   lookups: {
     key: string;
@@ -99,12 +111,13 @@ interface SightlineDB extends DBSchema {
   outbox: { key: string; value: OutboxRecord; indexes: { state: string; createdAt: number } };
   alerts: { key: string; value: AlertRecord; indexes: { createdAt: number } };
   seen: { key: string; value: SeenRecord; indexes: { lastSeenAt: number; checkedAt: number } };
+  keys: { key: string; value: KeyRecord };
 }
 
 export type SightlineDatabase = IDBPDatabase<SightlineDB>;
 
 export const DB_NAME = 'sightline';
-const DB_VERSION = 3;
+const DB_VERSION = 4;
 
 export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
   return openDB<SightlineDB>(name, DB_VERSION, {
@@ -130,6 +143,9 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
         const seen = db.createObjectStore('seen', { keyPath: 'value' });
         seen.createIndex('lastSeenAt', 'lastSeenAt');
         seen.createIndex('checkedAt', 'checkedAt');
+      }
+      if (oldVersion < 4) {
+        db.createObjectStore('keys', { keyPath: 'instanceId' });
       }
     },
   });
