@@ -22,6 +22,11 @@ export const URL_SCHEMES = [
   'irc',
   'socks5',
   'socks4',
+  // Mining pool addresses (`stratum+tcp://pool.example:3333`).
+  'stratum+tcp',
+  'stratum+ssl',
+  'stratum+tls',
+  'stratum2+tcp',
 ] as const;
 
 const SCHEME_SET: ReadonlySet<string> = new Set(URL_SCHEMES);
