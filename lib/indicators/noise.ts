@@ -115,8 +115,23 @@ export function unlikelyDomain(text: string, start: number, host: string, tld: s
   return null;
 }
 
+function isWordOrBreak(code: number): boolean {
+  return (
+    code === 10 ||
+    code === 95 ||
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122)
+  );
+}
+
 /** Why a digest-shaped hex run is likely something else (a certificate serial, a GUID), or null. */
 export function unlikelyHash(text: string, start: number): string | null {
+  // Hash lists put a digest after a line break or a separator: only a letter close before can be a word.
+  let j = start - 1;
+  while (j >= 0 && start - j <= 4 && !isWordOrBreak(text.charCodeAt(j))) j--;
+  const code = j < 0 ? 0 : text.charCodeAt(j) | 32;
+  if (code < 97 || code > 122) return null;
   const m = SERIAL_CONTEXT.exec(text.slice(Math.max(0, start - 24), start));
   if (m === null) return null;
   return /^serial/i.test(m[1]!) ? 'serial number' : 'GUID';

@@ -199,6 +199,18 @@ function schemeBefore(text: string, end: number): [number, string] | null {
 
 /** A scheme and separator ending at a separator starting at `i`: returns the end of what was read, or -1. */
 function tryScheme(text: string, i: number, out: Rewriter): number {
+  // `http://` and `https://` as they should be: nothing to rewrite.
+  if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47 && text.charCodeAt(i + 3) !== 47) {
+    const p = text.charCodeAt(i - 1) === 115 ? i - 1 : i;
+    if (
+      text.charCodeAt(p - 1) === 112 &&
+      text.charCodeAt(p - 2) === 116 &&
+      text.charCodeAt(p - 3) === 116 &&
+      text.charCodeAt(p - 4) === 104 &&
+      !isLabelChar(text.charCodeAt(p - 5))
+    )
+      return i + 3;
+  }
   for (const separator of SCHEME_SEPARATORS) {
     if (text.charCodeAt(i) !== separator.charCodeAt(0) || !text.startsWith(separator, i)) continue;
     const end = i + separator.length;
@@ -227,8 +239,9 @@ function tryBracketed(text: string, i: number, out: Rewriter): number {
   let closeAt = i + 1;
   while (closeAt < limit && text.charCodeAt(closeAt) !== close) closeAt++;
   if (closeAt >= limit) return -1;
-  const inner = text.slice(i + 1, closeAt).trim();
-  const lower = inner.toLowerCase();
+  // Most markers are one character (`[.]`): no need to cut the text for them.
+  const lower =
+    closeAt === i + 2 ? text[i + 1]! : text.slice(i + 1, closeAt).trim().toLowerCase();
   const meaning = BRACKETED_MARKERS[lower];
   if (meaning === undefined) return -1;
   let start = i;
@@ -263,6 +276,8 @@ function tryBracketed(text: string, i: number, out: Rewriter): number {
  * or a balanced round or curly pair (`(.)`, `{.}`): rewritten when label characters stand outside.
  */
 function tryLooseDot(text: string, i: number, out: Rewriter): number {
+  // Most dots have a letter or digit on both sides: nothing to look at.
+  if (isLabelChar(text.charCodeAt(i - 1)) && isLabelChar(text.charCodeAt(i + 1))) return -1;
   const prev = text[i - 1];
   const next = text[i + 1];
   let start = i;
@@ -406,28 +421,71 @@ function lastEditBefore(edits: readonly RefangEdit[], pos: number, inclusive: bo
 
 /** Maps a start offset in the refanged text to the original text. */
 export function originalStart(edits: readonly RefangEdit[], pos: number): number {
-  const i = lastEditBefore(edits, pos, true);
-  if (i < 0) return pos;
-  const edit = edits[i]!;
-  if (pos < edit.normEnd) return edit.origStart;
-  return pos - edit.normEnd + edit.origEnd;
+  return new OffsetMap(edits).originalStart(pos);
 }
 
 /** Maps an end offset (exclusive) in the refanged text to the original text. */
 export function originalEnd(edits: readonly RefangEdit[], pos: number): number {
-  const i = lastEditBefore(edits, pos, false);
-  if (i < 0) return pos;
-  const edit = edits[i]!;
-  if (pos <= edit.normEnd) return edit.origEnd;
-  return pos - edit.normEnd + edit.origEnd;
+  return new OffsetMap(edits).originalEnd(pos);
 }
 
 /** Whether any rewrite touched `[start, end)` of the refanged text. */
 export function touchesEdit(edits: readonly RefangEdit[], start: number, end: number): boolean {
-  const i = lastEditBefore(edits, end, false);
-  if (i < 0) return false;
-  const edit = edits[i]!;
-  return edit.normEnd > start || edit.normStart > start;
+  return new OffsetMap(edits).touches(start, end);
+}
+
+/**
+ * originalStart, originalEnd and touchesEdit for offsets asked in (mostly) increasing order, as the
+ * scanner asks them: each answer starts from the previous one's edit instead of searching them all.
+ */
+export class OffsetMap {
+  private cursor = -1;
+
+  constructor(private readonly edits: readonly RefangEdit[]) {}
+
+  /** Index of the last edit with `normStart < pos` (or `<=` when `inclusive`), or -1. */
+  private lastBefore(pos: number, inclusive: boolean): number {
+    const { edits } = this;
+    let i = this.cursor;
+    if (i >= 0 && (edits[i]!.normStart > pos || (!inclusive && edits[i]!.normStart === pos)))
+      return lastEditBefore(edits, pos, inclusive);
+    // A few steps forward from the cursor; further away, search.
+    for (let steps = 0; i + 1 < edits.length; steps++) {
+      const next = edits[i + 1]!.normStart;
+      if (next > pos || (!inclusive && next === pos)) break;
+      if (steps === 8) {
+        i = lastEditBefore(edits, pos, inclusive);
+        break;
+      }
+      i++;
+    }
+    this.cursor = i;
+    return i;
+  }
+
+  originalStart(pos: number): number {
+    if (this.edits.length === 0) return pos;
+    const i = this.lastBefore(pos, true);
+    if (i < 0) return pos;
+    const edit = this.edits[i]!;
+    return pos < edit.normEnd ? edit.origStart : pos - edit.normEnd + edit.origEnd;
+  }
+
+  originalEnd(pos: number): number {
+    if (this.edits.length === 0) return pos;
+    const i = this.lastBefore(pos, false);
+    if (i < 0) return pos;
+    const edit = this.edits[i]!;
+    return pos <= edit.normEnd ? edit.origEnd : pos - edit.normEnd + edit.origEnd;
+  }
+
+  touches(start: number, end: number): boolean {
+    if (this.edits.length === 0) return false;
+    const i = this.lastBefore(end, false);
+    if (i < 0) return false;
+    const edit = this.edits[i]!;
+    return edit.normEnd > start || edit.normStart > start;
+  }
 }
 
 /** Refangs a single value (no offsets), e.g. one pasted indicator. */
