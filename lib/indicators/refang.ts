@@ -241,7 +241,12 @@ function tryBracketed(text: string, i: number, out: Rewriter): number {
   if (closeAt >= limit) return -1;
   // Most markers are one character (`[.]`): no need to cut the text for them.
   const lower =
-    closeAt === i + 2 ? text[i + 1]! : text.slice(i + 1, closeAt).trim().toLowerCase();
+    closeAt === i + 2
+      ? text[i + 1]!
+      : text
+          .slice(i + 1, closeAt)
+          .trim()
+          .toLowerCase();
   const meaning = BRACKETED_MARKERS[lower];
   if (meaning === undefined) return -1;
   let start = i;
