@@ -82,7 +82,7 @@ const SERIAL_CONTEXT =
   /(?:^|[^a-z])(serial(?: ?(?:number|no\.?|#))?|guid|clsid|uuid|iid|appid|typelib|app ?id)\W{0,4}$/i;
 
 /** Local parts of addresses reports give to reach their authors (MISP's common-contact-emails, and more). */
-const CONTACT_LOCAL_PARTS: ReadonlySet<string> = new Set([
+export const CONTACT_LOCAL_PARTS: ReadonlySet<string> = new Set([
   'security',
   'noc',
   'soc',

@@ -17,7 +17,11 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
       return { ok: true, data: pageScanDecision(url, preferences, instances) };
     },
-    'page/extract': async ({ texts }) => ({ ok: true, data: extractTexts(texts) }),
+    // References are judged against the frame's own address as the browser gives it, never the payload's.
+    'page/extract': async ({ texts }, sender) => ({
+      ok: true,
+      data: extractTexts(texts, sender.url === undefined ? {} : { pageUrl: sender.url }),
+    }),
     'page/indicators': async ({ url, title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
       const { lookups, tabs } = await services;
