@@ -15,6 +15,20 @@ export default defineConfig({
   outDir: process.env.SIGHTLINE_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The page layer's eager script runs in every frame: it uses the browser's own promise-based API
+    // instead of the polyfill (about 10 KB to evaluate in each frame). The card and the extension's
+    // pages keep it.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((entrypoint) => entrypoint.name === 'content')) return;
+      const alias = config.resolve?.alias;
+      if (Array.isArray(alias)) {
+        config.resolve!.alias = alias.filter((entry) => entry.find !== 'wxt/browser');
+      } else if (alias && typeof alias === 'object') {
+        delete (alias as Record<string, string>)['wxt/browser'];
+      }
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Sightline',
     description:
@@ -32,7 +46,8 @@ export default defineConfig({
         description: 'Scan this page for indicators',
       },
     },
-    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage'],
+    // `scripting`: the hover card is injected into a frame the first time one opens there.
+    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage', 'scripting'],
     // Organisation policy (storage.managed): schema documented in POLICY.md. Chrome reads it from here;
     // Firefox takes the policy from policies.json.
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),

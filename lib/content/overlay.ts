@@ -13,12 +13,9 @@ export interface MarkRequest {
   /** The ranges of one occurrence of an indicator in the page. */
   range: Range;
   kind: MarkKind;
-  /** Index of the indicator in the content script's list (for the card). */
-  indicator: number;
 }
 
 export interface PlacedMark {
-  indicator: number;
   kind: MarkKind;
   /** Viewport-relative rectangles at the last layout. */
   rects: DOMRect[];
@@ -45,11 +42,15 @@ export interface Overlay {
   setMarks(marks: MarkRequest[]): void;
   /** Re-measures every mark (after scroll, resize or reflow). */
   relayout(): void;
-  /** Which indicator's mark is under a viewport point, if any. */
-  indicatorAt(x: number, y: number): number | undefined;
-  marks(): readonly PlacedMark[];
+  /** Puts the host back whenever the page removes it, until `signal` aborts. */
+  keepAttached(signal: AbortSignal): void;
   destroy(): void;
 }
+
+/** Re-attachments allowed in a burst; a page removing the host faster is answered more slowly. */
+const REATTACH_BURST = 20;
+const REATTACH_WINDOW_MS = 5_000;
+const REATTACH_BACKOFF_MS = 1_000;
 
 export function createOverlay(doc: Document = document): Overlay {
   const host = doc.createElement(HOST_TAG);
@@ -72,7 +73,6 @@ export function createOverlay(doc: Document = document): Overlay {
 
   function relayout() {
     placed = requests.map((request) => ({
-      indicator: request.indicator,
       kind: request.kind,
       rects: [...request.range.getClientRects()].filter((rect) => rect.width > 0 && rect.height > 0),
     }));
@@ -104,17 +104,31 @@ export function createOverlay(doc: Document = document): Overlay {
       relayout();
     },
     relayout,
-    indicatorAt(x, y) {
-      for (const mark of placed) {
-        for (const rect of mark.rects) {
-          if (x >= rect.left - 1 && x <= rect.right + 1 && y >= rect.top - 1 && y <= rect.bottom + 1) {
-            return mark.indicator;
-          }
-        }
-      }
-      return undefined;
+    keepAttached(signal) {
+      let recent: number[] = [];
+      let pending: ReturnType<typeof setTimeout> | undefined;
+      const reattach = () => {
+        pending = undefined;
+        if (signal.aborted || host.isConnected) return;
+        (doc.documentElement ?? doc).append(host);
+      };
+      // A page that removes the host (or replaces <html>) gets it back; one that keeps removing it
+      // gets it back once a second, so the two of us never spin the main thread.
+      const observer = new MutationObserver(() => {
+        if (host.isConnected || pending !== undefined) return;
+        const now = Date.now();
+        recent = recent.filter((at) => now - at < REATTACH_WINDOW_MS);
+        recent.push(now);
+        if (recent.length <= REATTACH_BURST) reattach();
+        else pending = setTimeout(reattach, REATTACH_BACKOFF_MS);
+      });
+      // Wherever the page moved it (into <body>, which it then removed): one check per batch of changes.
+      observer.observe(doc, { childList: true, subtree: true });
+      signal.addEventListener('abort', () => {
+        observer.disconnect();
+        if (pending !== undefined) clearTimeout(pending);
+      });
     },
-    marks: () => placed,
     destroy() {
       host.remove();
     },

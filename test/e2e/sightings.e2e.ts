@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { configureInstance, type ExtensionBrowser, tabIdOf } from './browser';
-import { boxOfNode, cdp, clickBox, findByRole, textOf } from './cdp';
+import { boxOfNode, callOnNode, cdp, clickBox, findByRole, textOf } from './cdp';
 import { useE2eEnvironment } from './fixture';
 import { openCard, waitForKnownMarks } from './helpers';
 import type { MispTarget } from './misp-target';
@@ -20,10 +20,16 @@ async function cardText(page: Page, value: string): Promise<string> {
   return dialog ? textOf(page, dialog.backendNodeId) : '';
 }
 
-/** Clicks a button inside the card (closed shadow root) with the real mouse: a trusted event. */
+/**
+ * Clicks a button inside the card (closed shadow root) with the real mouse: a trusted event. Write
+ * buttons are enabled once the card has been visible and unobscured for a moment: wait for that.
+ */
 async function clickInCard(page: Page, name: string) {
   const button = await findByRole(page, 'button', name);
   expect(button, `button "${name}"`).toBeTruthy();
+  await expect
+    .poll(() => callOnNode<boolean>(page, button!.backendNodeId, 'function () { return this.disabled; }'))
+    .toBe(false);
   const box = await boxOfNode(page, button!.backendNodeId);
   await clickBox(page, box!);
 }
