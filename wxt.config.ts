@@ -1,6 +1,9 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
+/** Entry points that run inside web pages' frames (see the build hook below). */
+const PAGE_LAYER = new Set(['content', 'card']);
+
 const ICONS = {
   16: 'icon/16.png',
   32: 'icon/32.png',
@@ -16,11 +19,11 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   hooks: {
-    // The page layer's eager script runs in every frame: it uses the browser's own promise-based API
-    // instead of the polyfill (about 10 KB to evaluate in each frame). The card and the extension's
-    // pages keep it.
+    // The page layer runs in pages' frames: its eager script (every frame) and the card (injected on
+    // first use) use the browser's own promise-based API instead of the polyfill (about 10 KB to
+    // evaluate each time). The background and the extension's pages keep it.
     'vite:build:extendConfig': (entrypoints, config) => {
-      if (!entrypoints.every((entrypoint) => entrypoint.name === 'content')) return;
+      if (!entrypoints.every((entrypoint) => PAGE_LAYER.has(entrypoint.name))) return;
       const alias = config.resolve?.alias;
       if (Array.isArray(alias)) {
         config.resolve!.alias = alias.filter((entry) => entry.find !== 'wxt/browser');

@@ -19,7 +19,9 @@ function setup(answers: Answers) {
     ask: (async (type: string, payload: Record<string, unknown>) => {
       sent.push({ type, payload });
       const answer = answers[type];
-      return answer ? { ok: true, data: answer(payload) } : { ok: false, error: { kind: 'x', message: 'no' } };
+      return answer
+        ? { ok: true, data: answer(payload) }
+        : { ok: false, error: { kind: 'x', message: 'no' } };
     }) as CardActionDeps['ask'],
     copy: async (text: string) => void copied.push(text),
   };
@@ -45,7 +47,10 @@ function setup(answers: Answers) {
 }
 
 const VALUE = 'cdn-update.site';
-const matchesAnswer = (matches: unknown[], instances = [{ id: 'a', name: 'CIRCL', url: 'https://misp.a' }]) => ({
+const matchesAnswer = (
+  matches: unknown[],
+  instances = [{ id: 'a', name: 'CIRCL', url: 'https://misp.a' }],
+) => ({
   value: VALUE,
   matches,
   instances,
@@ -56,7 +61,7 @@ describe('the hover card', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
   afterEach(() => {
     vi.useRealTimers();
-    document.documentElement.querySelectorAll('sightline-overlay').forEach((el) => el.remove());
+    for (const el of document.documentElement.querySelectorAll('sightline-overlay')) el.remove();
   });
 
   it('a value MISP does not know gets the same card, saying so, with "Add to event draft" and "Copy defanged"', async () => {
@@ -81,7 +86,8 @@ describe('the hover card', () => {
       }),
     });
     await t.card.open({ value: VALUE, focus: false });
-    const record = () => [...t.root.querySelectorAll('button')].find((b) => b.textContent === 'Record sighting')!;
+    const record = () =>
+      [...t.root.querySelectorAll('button')].find((b) => b.textContent === 'Record sighting')!;
     expect(t.buttons()).toContain('Mark false positive');
     expect(record().disabled).toBe(true);
     t.click('Record sighting');

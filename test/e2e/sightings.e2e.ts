@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { configureInstance, type ExtensionBrowser, tabIdOf } from './browser';
-import { boxOfNode, callOnNode, cdp, clickBox, findByRole, textOf } from './cdp';
+import { cdp, findByRole, textOf } from './cdp';
 import { useE2eEnvironment } from './fixture';
-import { openCard, waitForKnownMarks } from './helpers';
+import { clickInCard, openCard, waitForKnownMarks } from './helpers';
 import type { MispTarget } from './misp-target';
 import type { PageServer } from './page-server';
 
@@ -18,20 +18,6 @@ type Name = (typeof NAMES)[number];
 async function cardText(page: Page, value: string): Promise<string> {
   const dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`);
   return dialog ? textOf(page, dialog.backendNodeId) : '';
-}
-
-/**
- * Clicks a button inside the card (closed shadow root) with the real mouse: a trusted event. Write
- * buttons are enabled once the card has been visible and unobscured for a moment: wait for that.
- */
-async function clickInCard(page: Page, name: string) {
-  const button = await findByRole(page, 'button', name);
-  expect(button, `button "${name}"`).toBeTruthy();
-  await expect
-    .poll(() => callOnNode<boolean>(page, button!.backendNodeId, 'function () { return this.disabled; }'))
-    .toBe(false);
-  const box = await boxOfNode(page, button!.backendNodeId);
-  await clickBox(page, box!);
 }
 
 /** What a page script holding the node could do: synthetic click and key events (isTrusted false). */
