@@ -15,12 +15,6 @@ export interface MarkRequest {
   kind: MarkKind;
 }
 
-export interface PlacedMark {
-  kind: MarkKind;
-  /** Viewport-relative rectangles at the last layout. */
-  rects: DOMRect[];
-}
-
 const MARK_STYLE = `
 :host { all: initial; }
 .layer { position: fixed; left: 0; top: 0; width: 0; height: 0; overflow: visible; pointer-events: none; }
@@ -47,6 +41,9 @@ export interface Overlay {
   destroy(): void;
 }
 
+/** How far beyond the viewport (above and below) marks are kept in place. */
+const NEAR_MARGIN = '200%';
+
 /** Re-attachments allowed in a burst; a page removing the host faster is answered more slowly. */
 const REATTACH_BURST = 20;
 const REATTACH_WINDOW_MS = 5_000;
@@ -68,32 +65,82 @@ export function createOverlay(doc: Document = document): Overlay {
   doc.documentElement.append(host);
 
   let requests: MarkRequest[] = [];
-  let placed: PlacedMark[] = [];
   const elements: HTMLElement[] = [];
+  // Only marks near the viewport are measured and drawn: the element holding each occurrence's text
+  // is watched with an IntersectionObserver (two viewports of margin above and below), so a scroll
+  // on a page with thousands of marks re-lays a few dozen. Without the observer, every mark is near.
+  const near = new Set<Element>();
+  let anchors = new Map<Element, number>();
+  let queued = false;
+  const view = doc.defaultView;
+  const queueRelayout = () => {
+    if (queued || !view) return;
+    queued = true;
+    view.requestAnimationFrame(() => {
+      queued = false;
+      relayout();
+    });
+  };
+  const observer =
+    view && typeof view.IntersectionObserver === 'function'
+      ? new view.IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              if (entry.isIntersecting) near.add(entry.target);
+              else near.delete(entry.target);
+            }
+            queueRelayout();
+          },
+          { rootMargin: `${NEAR_MARGIN} 0px ${NEAR_MARGIN} 0px` },
+        )
+      : undefined;
+  const anchorOf = (request: MarkRequest) => {
+    const start = request.range.startContainer;
+    return start.nodeType === 1 ? (start as Element) : start.parentElement;
+  };
+  const isNear = (request: MarkRequest) => {
+    if (!observer) return true;
+    const anchor = anchorOf(request);
+    return anchor !== null && near.has(anchor);
+  };
+  function watchAnchors(): void {
+    if (!observer) return;
+    const next = new Map<Element, number>();
+    for (const request of requests) {
+      const anchor = anchorOf(request);
+      if (anchor) next.set(anchor, (next.get(anchor) ?? 0) + 1);
+    }
+    for (const anchor of anchors.keys()) {
+      if (!next.has(anchor)) {
+        observer.unobserve(anchor);
+        near.delete(anchor);
+      }
+    }
+    for (const anchor of next.keys()) if (!anchors.has(anchor)) observer.observe(anchor);
+    anchors = next;
+  }
 
   function relayout() {
-    placed = requests.map((request) => ({
-      kind: request.kind,
-      rects: [...request.range.getClientRects()].filter((rect) => rect.width > 0 && rect.height > 0),
-    }));
-    const needed = placed.reduce((sum, mark) => sum + mark.rects.length, 0);
-    while (elements.length < needed) {
-      const element = doc.createElement('div');
-      layer.append(element);
-      elements.push(element);
-    }
-    while (elements.length > needed) elements.pop()?.remove();
     let i = 0;
-    for (const mark of placed) {
-      for (const rect of mark.rects) {
-        const element = elements[i++]!;
-        element.className = `mark ${mark.kind}`;
+    for (const request of requests) {
+      if (!isNear(request)) continue;
+      for (const rect of request.range.getClientRects()) {
+        if (rect.width <= 0 || rect.height <= 0) continue;
+        let element = elements[i];
+        if (!element) {
+          element = doc.createElement('div');
+          layer.append(element);
+          elements.push(element);
+        }
+        i++;
+        element.className = `mark ${request.kind}`;
         element.style.left = `${rect.left - 1}px`;
         element.style.top = `${rect.top - 1}px`;
         element.style.width = `${rect.width + 2}px`;
         element.style.height = `${rect.height + 2}px`;
       }
     }
+    while (elements.length > i) elements.pop()?.remove();
   }
 
   return {
@@ -101,6 +148,7 @@ export function createOverlay(doc: Document = document): Overlay {
     root,
     setMarks(marks) {
       requests = marks;
+      watchAnchors();
       relayout();
     },
     relayout,
@@ -130,6 +178,7 @@ export function createOverlay(doc: Document = document): Overlay {
       });
     },
     destroy() {
+      observer?.disconnect();
       host.remove();
     },
   };
