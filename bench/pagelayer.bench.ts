@@ -11,11 +11,13 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { MispClient } from '../lib/misp';
 import {
+  askBackground,
   CHROME_EXTENSION_DIR,
   CHROMIUM,
   configureInstance,
   type ExtensionBrowser,
   launchExtensionBrowser,
+  tabIdOf,
 } from '../test/e2e/browser';
 import { startPageServer } from '../test/e2e/page-server';
 import { startMispSim } from '../test/misp-sim/index';
@@ -174,13 +176,39 @@ async function waitForMarks(page: Page): Promise<number> {
   }
 }
 
+/** Waits until the background holds the whole page's report with every value answered (ms since `started`). */
+async function waitForFullReport(browser: ExtensionBrowser, page: Page, started: number): Promise<number> {
+  const tabId = await tabIdOf(browser.worker, page.url());
+  const popup = await browser.openExtensionPage('popup.html');
+  try {
+    for (let i = 0; i < 600; i++) {
+      const answer = await askBackground(popup, 'tab/indicators', { tabId });
+      const indicators = answer.ok ? answer.data.indicators : [];
+      if (indicators.length >= 4900 && indicators.every((i) => i.status.status !== 'pending'))
+        return Date.now() - started;
+      await sleep(100);
+    }
+    throw new Error('the report never completed');
+  } finally {
+    await popup.close();
+  }
+}
+
 interface ReportRun {
   firstMarkMs: number;
+  allValuesMs: number;
   firstCardMs: number;
   secondCardMs: number;
   scrollTotalMs: number;
   scrollLongestMs: number;
+  /** The most time one scroll task spent in the extension's own functions (sampled). */
+  scrollScriptMs: number;
   scrollTasks: number;
+}
+
+/** Sampled time in named functions, without the engine's own (native work, GC) that the task also holds. */
+function scriptShare(hot: ReadonlyArray<[string, number]>): number {
+  return hot.filter(([name]) => !name.startsWith('(')).reduce((sum, [, t]) => sum + t, 0);
 }
 
 /** The 2 MB report: navigation → first marks, first and second card, then 30 wheel scrolls traced. */
@@ -192,6 +220,8 @@ async function reportRun(browser: ExtensionBrowser, url: string, hashes: string[
   await page.goto(url, { waitUntil: 'commit' });
   await waitForMarks(page);
   const firstMarkMs = Date.now() - started;
+  const allValuesMs = await waitForFullReport(browser, page, started);
+  await page.bringToFront();
   await sleep(1500);
   const firstCardMs = await firstCardLatency(page, hashes[0]!);
   await page.keyboard.press('Escape');
@@ -216,13 +246,21 @@ async function reportRun(browser: ExtensionBrowser, url: string, hashes: string[
   });
   // Wall clock and trace clock differ by the navigation's start: a margin keeps card tasks out.
   const scroll = tasks.taskList.filter((task) => task.atMs >= scrollFrom - 200);
+  if (process.env.BENCH_PAGELAYER_HOT)
+    for (const task of [...scroll].sort((a, b) => b.ms - a.ms).slice(0, 5))
+      process.stderr.write(
+        `  scroll task ${task.ms.toFixed(1)} ms: ${task.hot.map(([f, t]) => `${f} ${t.toFixed(1)}`).join(' · ')}\n`,
+      );
   await page.close();
   return {
     firstMarkMs,
+    allValuesMs,
     firstCardMs,
     secondCardMs,
     scrollTotalMs: scroll.reduce((sum, task) => sum + task.ms, 0),
     scrollLongestMs: Math.max(0, ...scroll.map((task) => task.ms)),
+    // The frame's own rendering (layout, paint of the page) runs in the same task as our callback.
+    scrollScriptMs: Math.max(0, ...scroll.map((task) => scriptShare(task.hot))),
     scrollTasks: scroll.length,
   };
 }
@@ -309,7 +347,8 @@ export const pageLayerBench: BenchModule = {
       'script from the trace (`EvaluateScript`, devtools.timeline, in a separate visit). First card: from the',
       "pointer's arrival (the page's own mousemove) to the first animation frame where the card's host",
       'hit-tests below the value, minus the 250 ms hover delay; the first card in the frame includes injecting',
-      'the card bundle. Scroll: 30 wheel turns of 400 px, 60 ms apart, traced; tasks with extension code.',
+      'the card bundle. Card and scroll are measured once every value of the report has its answer. Scroll:',
+      '30 wheel turns of 400 px, 60 ms apart, traced; tasks with extension code.',
       '',
       '| measure | result | target | |',
       '|---|---:|---:|---|',
@@ -322,8 +361,10 @@ export const pageLayerBench: BenchModule = {
       `| — extension's share per frame | ${ms(perFrame)} | — | |`,
       `| first card, request → card drawn (injection included) | ${ms(m((r) => r.firstCardMs))} | ≤ 150 ms | ${verdict(m((r) => r.firstCardMs) <= 150)} |`,
       `| second card in the same frame | ${ms(m((r) => r.secondCardMs))} | — | |`,
-      `| report: navigation → first marks (all values at once) | ${ms(m((r) => r.firstMarkMs))} | ≤ 2 s | ${verdict(m((r) => r.firstMarkMs) <= 2000)} |`,
-      `| scroll: extension tasks / total / longest | ${m((r) => r.scrollTasks)} / ${ms(m((r) => r.scrollTotalMs))} / ${ms(m((r) => r.scrollLongestMs))} | longest ≤ 16 ms | ${verdict(m((r) => r.scrollLongestMs) <= 16)} |`,
+      `| report: navigation → first marks in view | ${ms(m((r) => r.firstMarkMs))} | ≤ 2 s | ${verdict(m((r) => r.firstMarkMs) <= 2000)} |`,
+      `| report: navigation → every value answered | ${ms(m((r) => r.allValuesMs))} | — | |`,
+      `| scroll: tasks with extension code / their total / longest | ${m((r) => r.scrollTasks)} / ${ms(m((r) => r.scrollTotalMs))} / ${ms(m((r) => r.scrollLongestMs))} | longest ≤ 16 ms | ${verdict(m((r) => r.scrollLongestMs) <= 16)} |`,
+      `| — most sampled time in the extension's functions in one scroll task | ${ms(m((r) => r.scrollScriptMs))} | ≤ 16 ms | ${verdict(m((r) => r.scrollScriptMs) <= 16)} |`,
       '',
       `Runs (first card / second card / first marks / longest scroll task): ${runs
         .map(

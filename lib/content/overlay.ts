@@ -121,26 +121,29 @@ export function createOverlay(doc: Document = document): Overlay {
   }
 
   function relayout() {
-    let i = 0;
+    // Every box is read before any mark is written: a write between two reads would make the
+    // browser lay the page out again for the next read.
+    const boxes: Array<{ kind: MarkKind; rect: DOMRect }> = [];
     for (const request of requests) {
       if (!isNear(request)) continue;
       for (const rect of request.range.getClientRects()) {
-        if (rect.width <= 0 || rect.height <= 0) continue;
-        let element = elements[i];
-        if (!element) {
-          element = doc.createElement('div');
-          layer.append(element);
-          elements.push(element);
-        }
-        i++;
-        element.className = `mark ${request.kind}`;
-        element.style.left = `${rect.left - 1}px`;
-        element.style.top = `${rect.top - 1}px`;
-        element.style.width = `${rect.width + 2}px`;
-        element.style.height = `${rect.height + 2}px`;
+        if (rect.width > 0 && rect.height > 0) boxes.push({ kind: request.kind, rect });
       }
     }
-    while (elements.length > i) elements.pop()?.remove();
+    while (elements.length < boxes.length) {
+      const element = doc.createElement('div');
+      layer.append(element);
+      elements.push(element);
+    }
+    while (elements.length > boxes.length) elements.pop()?.remove();
+    boxes.forEach(({ kind, rect }, i) => {
+      const element = elements[i]!;
+      element.className = `mark ${kind}`;
+      element.style.left = `${rect.left - 1}px`;
+      element.style.top = `${rect.top - 1}px`;
+      element.style.width = `${rect.width + 2}px`;
+      element.style.height = `${rect.height + 2}px`;
+    });
   }
 
   return {

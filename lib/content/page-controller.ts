@@ -3,7 +3,17 @@ import type { ValueStatus } from '../lookup/status';
 import { OccurrenceIndex } from './hit-test';
 import { ask } from './messaging';
 import { createOverlay, type MarkKind, type Overlay } from './overlay';
-import { occurrenceRange, type PageOccurrence, pruneDetached, type ScanResult, scanRoots } from './page-scan';
+import {
+  occurrenceRange,
+  type PageOccurrence,
+  pruneDetached,
+  type ScanResult,
+  scanChunkList,
+  scanRoots,
+  VIEWPORT_FIRST_MIN_CHARS,
+  viewportRun,
+  walkRoot,
+} from './page-scan';
 
 const MUTATION_DEBOUNCE_MS = 400;
 
@@ -42,6 +52,14 @@ export function markKind(
   if (status.status === 'new' && preferences.showNewMarks) return 'new';
   if (status.status === 'benign' && preferences.showBenignMarks) return 'benign';
   return undefined;
+}
+
+/** Resolves when the page's main thread is idle (at the latest after a second). */
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else setTimeout(resolve, 50);
+  });
 }
 
 /** An indicator occurrence the pointer or caret is on. */
@@ -85,12 +103,29 @@ export class PageController {
       this.observing = true;
       this.observeMutations();
     }
-    this.result = await scanRoots([this.doc.body ?? this.doc.documentElement], {
-      extract: extractInBackground,
-      ownHost: this.overlay.host,
-      signal: this.ctx.signal,
+    const options = { extract: extractInBackground, ownHost: this.overlay.host, signal: this.ctx.signal };
+    const chunks = await walkRoot(this.doc.body ?? this.doc.documentElement, options);
+    const result: ScanResult = { indicators: new Map(), occurrences: [] };
+    this.result = result;
+    const chars = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
+    if (chars < VIEWPORT_FIRST_MIN_CHARS) {
+      await scanChunkList(chunks, { ...options, into: result });
+      await this.report();
+      return;
+    }
+    // A long page: what the analyst sees first is extracted, looked up and marked first; the rest
+    // follows when the page is idle, and the second report replaces the first.
+    const range = this.doc.createRange();
+    const { from, to } = viewportRun(chunks, this.doc.defaultView?.innerHeight ?? 0, (chunk) => {
+      range.selectNodeContents(chunk.node);
+      return range.getBoundingClientRect().top;
     });
+    await scanChunkList(chunks.slice(from, to), { ...options, into: result });
     await this.report();
+    if (this.ctx.isInvalid || this.result !== result) return;
+    await whenIdle();
+    await scanChunkList([...chunks.slice(0, from), ...chunks.slice(to)], { ...options, into: result });
+    if (this.result === result) await this.report();
   }
 
   toggleHighlights(): void {

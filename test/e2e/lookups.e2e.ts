@@ -7,16 +7,8 @@ import {
   launchExtensionBrowser,
   tabIdOf,
 } from './browser';
-import {
-  boxOfNode,
-  clickBox,
-  findByRole,
-  hoverUntilCard,
-  overlaps,
-  readMarks,
-  textOf,
-  textRects,
-} from './cdp';
+import { hoverUntilCard, overlaps, readMarks, textOf, textRects } from './cdp';
+import { clickInCard } from './helpers';
 import { type MispTarget, startMispTarget } from './misp-target';
 import { type PageServer, startPageServer } from './page-server';
 import { reportPage } from './report-pages';
@@ -118,8 +110,7 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
     await expect.poll(() => textOf(page, card.backendNodeId)).toContain(`Host ${host} is in MISP`);
     expect(await textOf(page, card.backendNodeId)).toContain('known host');
     // "Record sighting" on the URL's card sights what MISP holds: the host.
-    const record = await findByRole(page, 'button', 'Record sighting');
-    await clickBox(page, (await boxOfNode(page, record!.backendNodeId))!);
+    await clickInCard(page, 'Record sighting');
     await expect
       .poll(() => textOf(page, card.backendNodeId), { timeout: 10_000 })
       .toContain('Recorded sighting in MISP');
