@@ -73,18 +73,15 @@ describe('one way to write time: card, Sightings tab and Alerts', () => {
             instances: [{ id: 'a', name: 'A', url: 'https://misp' }],
           }}
           onClose={() => {}}
-          sightings={{
-            permission: { allowed: true },
-            busy: false,
-            canUndo: false,
+          controls={{
+            buttons: [],
+            instanceButtons: {},
             history: {
               'a:7': {
                 kind: 'ready',
                 rows: [{ id: '1', type: 0, date: seconds, orgName: 'CIRCL', source: '' }],
               },
             },
-            onRecord: () => {},
-            onUndo: () => {},
             onHistory: () => {},
           }}
         />,

@@ -5,6 +5,7 @@ import type { RetryState } from '../lookup/retry';
 import { Outbox } from '../outbox/outbox';
 import { forgetPolicy, loadPolicy } from '../settings';
 import { updateBadge } from './badge';
+import { cardHandlers } from './handlers/card';
 import { eventHandlers, registerEventSenders } from './handlers/events';
 import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
@@ -36,6 +37,7 @@ const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers
   sightingHandlers,
   watchHandlers,
   tagHandlers,
+  cardHandlers,
 ];
 
 export function createHandlers(services: Promise<BackgroundServices>): Handlers {

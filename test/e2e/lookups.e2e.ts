@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { askBackground, tabIdOf } from './browser';
-import { boxOfNode, clickBox, findByRole, hoverUntilCard, overlaps, textOf, textRects } from './cdp';
+import { hoverUntilCard, overlaps, textOf, textRects } from './cdp';
 import { useE2eEnvironment } from './fixture';
-import { knownMarks } from './helpers';
+import { clickInCard, knownMarks } from './helpers';
 import { reportPage } from './report-pages';
 
 /**
@@ -83,8 +83,7 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
     await expect.poll(() => textOf(page, card.backendNodeId)).toContain(`Host ${host} is in MISP`);
     expect(await textOf(page, card.backendNodeId)).toContain('known host');
     // "Record sighting" on the URL's card sights what MISP holds: the host.
-    const record = await findByRole(page, 'button', 'Record sighting');
-    await clickBox(page, (await boxOfNode(page, record!.backendNodeId))!);
+    await clickInCard(page, 'Record sighting');
     await expect
       .poll(() => textOf(page, card.backendNodeId), { timeout: 10_000 })
       .toContain('Recorded sighting in MISP');
