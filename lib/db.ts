@@ -9,6 +9,8 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
  *   incrementally.
  * - `seen`: indicators read on scanned pages that MISP did not know then (value, type, where and
  *   when), re-checked later for "seen before, known now" (lib/seen).
+ * - `clusters`: per instance, its galaxy clusters (name, tag, galaxy, synonyms, external ids) for the
+ *   event form's "Galaxy clusters" search and the clusters a page mentions; refreshed daily.
  * Values are stored as plain data; readers re-validate them with zod (a stored record may be from an
  * older version of Sightline).
  */
@@ -89,6 +91,14 @@ export interface SeenRecord {
   checkedAt: number;
 }
 
+export interface ClusterRecord {
+  instanceId: string;
+  fetchedAt: number;
+  /** False when the instance holds more clusters than the index keeps. */
+  complete: boolean;
+  clusters: unknown[];
+}
+
 interface SightlineDB extends DBSchema {
   lookups: {
     key: string;
@@ -99,12 +109,13 @@ interface SightlineDB extends DBSchema {
   outbox: { key: string; value: OutboxRecord; indexes: { state: string; createdAt: number } };
   alerts: { key: string; value: AlertRecord; indexes: { createdAt: number } };
   seen: { key: string; value: SeenRecord; indexes: { lastSeenAt: number; checkedAt: number } };
+  clusters: { key: string; value: ClusterRecord };
 }
 
 export type SightlineDatabase = IDBPDatabase<SightlineDB>;
 
 export const DB_NAME = 'sightline';
-const DB_VERSION = 3;
+const DB_VERSION = 5;
 
 export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
   return openDB<SightlineDB>(name, DB_VERSION, {
@@ -130,6 +141,9 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
         const seen = db.createObjectStore('seen', { keyPath: 'value' });
         seen.createIndex('lastSeenAt', 'lastSeenAt');
         seen.createIndex('checkedAt', 'checkedAt');
+      }
+      if (oldVersion < 5) {
+        db.createObjectStore('clusters', { keyPath: 'instanceId' });
       }
     },
   });

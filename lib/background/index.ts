@@ -5,6 +5,7 @@ import type { RetryState } from '../lookup/retry';
 import { Outbox } from '../outbox/outbox';
 import { forgetPolicy, loadPolicy } from '../settings';
 import { updateBadge } from './badge';
+import { eventExtraHandlers } from './handlers/event-extras';
 import { eventHandlers, registerEventSenders } from './handlers/events';
 import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
@@ -32,6 +33,7 @@ const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers
   pageHandlers,
   lookupHandlers,
   eventHandlers,
+  eventExtraHandlers,
   sightingHandlers,
   watchHandlers,
   tagHandlers,
