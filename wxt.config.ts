@@ -32,7 +32,7 @@ export default defineConfig({
         description: 'Scan this page for indicators',
       },
     },
-    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage'],
+    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage', 'scripting'],
     // Organisation policy (storage.managed): schema documented in POLICY.md. Chrome reads it from here;
     // Firefox takes the policy from policies.json.
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
