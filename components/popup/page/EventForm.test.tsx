@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { placeFieldErrors } from '../../../lib/events/field-errors';
 import { emptyDraft, type EventForm as Form } from '../../../lib/events/model';
 import type { ObjectProposal } from '../../../lib/events/objects';
+import { labelled, mountPoint } from '../../dom.test-support';
 import { EventForm, type EventFormProps } from './EventForm';
 
 const sent: Array<{ type: string; payload: Record<string, unknown> }> = [];
@@ -42,18 +43,8 @@ const FILE_OBJECT: ObjectProposal = {
 };
 const APT28 = { value: 'APT28', galaxy: 'Threat Actor', tag: 'misp-galaxy:threat-actor="APT28"' };
 
-/** Finds a control by its label's text, as a screen reader names it. */
-function labelled<T extends HTMLElement>(root: HTMLElement, name: string): T {
-  const label = [...root.querySelectorAll('label')].find((item) => item.textContent?.trim() === name);
-  const control = label?.htmlFor
-    ? root.querySelector<T>(`#${label.htmlFor}`)
-    : (label?.querySelector<T>('input') ?? null);
-  if (!control) throw new Error(`no control named ${name}`);
-  return control;
-}
-
 describe('EventForm, the "New event" form', () => {
-  let root: HTMLElement;
+  const point = mountPoint();
   let form: Form;
   let patches: Array<Partial<Form>>;
   let props: Partial<EventFormProps>;
@@ -86,7 +77,7 @@ describe('EventForm, the "New event" form', () => {
         fieldErrors={{}}
         {...props}
       />,
-      root,
+      point.root,
     );
 
   beforeEach(() => {
@@ -94,13 +85,6 @@ describe('EventForm, the "New event" form', () => {
     patches = [];
     props = {};
     form = emptyDraft({ id: 1, url: 'https://blog.example/a', title: 'A report' }, crypto.randomUUID()).form;
-    root = document.createElement('div');
-    document.body.append(root);
-  });
-  afterEach(() => {
-    render(null, root);
-    root.remove();
-    vi.useRealTimers();
   });
 
   it("shows MISP's field error under the field it names, and the field says it is invalid", () => {
@@ -112,29 +96,29 @@ describe('EventForm, the "New event" form', () => {
     expect(placed.other).toEqual(['Something else']);
     props = { fieldErrors: placed.fields };
     draw();
-    const info = labelled<HTMLInputElement>(root, 'Event info');
+    const info = labelled<HTMLInputElement>(point.root, 'Event info');
     expect(info.getAttribute('aria-invalid')).toBe('true');
-    expect(root.querySelector(`#${info.getAttribute('aria-describedby')}`)?.textContent).toBe(
+    expect(point.root.querySelector(`#${info.getAttribute('aria-describedby')}`)?.textContent).toBe(
       'MISP: must not be empty',
     );
-    expect(root.querySelector('#event-date-error')?.textContent).toBe('MISP: Expected date format');
-    expect(labelled(root, 'Threat level').getAttribute('aria-invalid')).toBeNull();
+    expect(point.root.querySelector('#event-date-error')?.textContent).toBe('MISP: Expected date format');
+    expect(labelled(point.root, 'Threat level').getAttribute('aria-invalid')).toBeNull();
     props = {};
     draw();
     expect(info.getAttribute('aria-invalid')).toBeNull();
-    expect(root.querySelector('#event-info-error')).toBeNull();
+    expect(point.root.querySelector('#event-info-error')).toBeNull();
   });
 
   it('offers "Sharing group" only when Distribution is "Sharing group", with the instance\'s groups', async () => {
     draw();
-    expect(() => labelled(root, 'Sharing group')).toThrow();
-    const distribution = labelled<HTMLSelectElement>(root, 'Distribution');
+    expect(() => labelled(point.root, 'Sharing group')).toThrow();
+    const distribution = labelled<HTMLSelectElement>(point.root, 'Distribution');
     await act(() => {
       distribution.value = '4';
       distribution.dispatchEvent(new Event('change', { bubbles: true }));
     });
     expect(patches).toContainEqual({ distribution: 4 });
-    const groups = labelled<HTMLSelectElement>(root, 'Sharing group');
+    const groups = labelled<HTMLSelectElement>(point.root, 'Sharing group');
     expect([...groups.options].map((option) => option.textContent)).toEqual([
       'Choose…',
       'ORGNAME and partners',
@@ -148,45 +132,47 @@ describe('EventForm, the "New event" form', () => {
 
   it('"Attach page as event report" follows the page until the analyst chooses; page extras need a read page', async () => {
     draw();
-    const report = labelled<HTMLInputElement>(root, 'Attach page as event report');
+    const report = labelled<HTMLInputElement>(point.root, 'Attach page as event report');
     expect(report.checked).toBe(true);
     await act(() => report.click());
     expect(patches).toContainEqual({ attachReport: false });
     expect(report.checked).toBe(false);
     props = { pageRead: false };
     draw();
-    expect(() => labelled(root, 'Attach page as event report')).toThrow();
-    expect(() => labelled(root, 'Group into objects')).toThrow();
+    expect(() => labelled(point.root, 'Attach page as event report')).toThrow();
+    expect(() => labelled(point.root, 'Group into objects')).toThrow();
   });
 
   it('shows the objects before filing, undoes and redoes one, and hides them when grouping is off', async () => {
     props = { objects: [FILE_OBJECT] };
     draw();
-    const list = root.querySelector('[aria-label="Objects"]');
+    const list = point.root.querySelector('[aria-label="Objects"]');
     expect(list?.querySelector('li')?.getAttribute('aria-label')).toBe('file object: abc, a.exe');
     await act(() =>
-      root.querySelector<HTMLButtonElement>('[aria-label="Undo file object: abc, a.exe"]')?.click(),
+      point.root.querySelector<HTMLButtonElement>('[aria-label="Undo file object: abc, a.exe"]')?.click(),
     );
     expect(form.ungrouped).toEqual([FILE_OBJECT.key]);
     await act(() =>
-      root.querySelector<HTMLButtonElement>('[aria-label="Group again: file object: abc, a.exe"]')?.click(),
+      point.root
+        .querySelector<HTMLButtonElement>('[aria-label="Group again: file object: abc, a.exe"]')
+        ?.click(),
     );
     expect(form.ungrouped).toEqual([]);
-    await act(() => labelled<HTMLInputElement>(root, 'Group into objects').click());
+    await act(() => labelled<HTMLInputElement>(point.root, 'Group into objects').click());
     expect(form.groupObjects).toBe(false);
-    expect(root.querySelector('[aria-label="Objects"]')).toBeNull();
+    expect(point.root.querySelector('[aria-label="Objects"]')).toBeNull();
   });
 
   it('"Galaxy clusters" offers what the page mentions first, then searches, and keeps choices as chips', async () => {
     vi.useFakeTimers();
     props = { mentioned: [APT28] };
     draw();
-    const input = labelled<HTMLInputElement>(root, 'Galaxy clusters');
+    const input = labelled<HTMLInputElement>(point.root, 'Galaxy clusters');
     expect(input.getAttribute('role')).toBe('combobox');
     await act(() => {
       input.dispatchEvent(new Event('focus'));
     });
-    const mentioned = root.querySelector('#event-clusters-options');
+    const mentioned = point.root.querySelector('#event-clusters-options');
     expect(mentioned?.getAttribute('aria-label')).toBe('Mentioned on this page');
     expect(mentioned?.querySelector('[role="option"]')?.textContent).toContain('APT28');
     // Typing searches the instance's clusters (synonyms included, on the background's side).
@@ -203,16 +189,18 @@ describe('EventForm, the "New event" form', () => {
       type: 'events/clusters',
       payload: { search: 'Fancy Bear', instanceId: 'misp-a' },
     });
-    const option = root.querySelector('#event-clusters-options [role="option"]');
+    const option = point.root.querySelector('#event-clusters-options [role="option"]');
     expect(option?.textContent).toContain('(Fancy Bear)');
     await act(() => {
       option?.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
     });
     expect(form.clusters).toEqual([{ tag: APT28.tag, value: 'APT28', galaxy: 'Threat Actor' }]);
-    expect(root.querySelector('[aria-label="Chosen galaxy clusters"]')?.textContent).toContain(
+    expect(point.root.querySelector('[aria-label="Chosen galaxy clusters"]')?.textContent).toContain(
       'Threat Actor',
     );
-    await act(() => root.querySelector<HTMLButtonElement>('[aria-label="Remove cluster APT28"]')?.click());
+    await act(() =>
+      point.root.querySelector<HTMLButtonElement>('[aria-label="Remove cluster APT28"]')?.click(),
+    );
     expect(form.clusters).toEqual([]);
   });
 });
