@@ -12,6 +12,8 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
  * - `keys`: the MISP API keys, one per instance with the origin it belongs to (lib/keys.ts). The
  *   extension's own database is out of every content script's reach on every browser, unlike
  *   `storage.local` (readable by content scripts on Firefox) and `storage.managed` (everywhere).
+ * - `clusters`: per instance, its galaxy clusters (name, tag, galaxy, synonyms, external ids) for the
+ *   event form's "Galaxy clusters" search and the clusters a page mentions; refreshed daily.
  * Values are stored as plain data; readers re-validate them with zod (a stored record may be from an
  * older version of Sightline).
  */
@@ -101,6 +103,14 @@ export interface KeyRecord {
   fromPolicy?: boolean;
 }
 
+export interface ClusterRecord {
+  instanceId: string;
+  fetchedAt: number;
+  /** False when the instance holds more clusters than the index keeps. */
+  complete: boolean;
+  clusters: unknown[];
+}
+
 interface SightlineDB extends DBSchema {
   lookups: {
     key: string;
@@ -112,12 +122,13 @@ interface SightlineDB extends DBSchema {
   alerts: { key: string; value: AlertRecord; indexes: { createdAt: number } };
   seen: { key: string; value: SeenRecord; indexes: { lastSeenAt: number; checkedAt: number } };
   keys: { key: string; value: KeyRecord };
+  clusters: { key: string; value: ClusterRecord };
 }
 
 export type SightlineDatabase = IDBPDatabase<SightlineDB>;
 
 export const DB_NAME = 'sightline';
-const DB_VERSION = 4;
+const DB_VERSION = 5;
 
 export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
   return openDB<SightlineDB>(name, DB_VERSION, {
@@ -146,6 +157,9 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
       }
       if (oldVersion < 4) {
         db.createObjectStore('keys', { keyPath: 'instanceId' });
+      }
+      if (oldVersion < 5) {
+        db.createObjectStore('clusters', { keyPath: 'instanceId' });
       }
     },
   });

@@ -6,6 +6,7 @@ import { Outbox } from '../outbox/outbox';
 import { forgetPolicy, loadPolicy } from '../settings';
 import { updateBadge } from './badge';
 import { cardHandlers } from './handlers/card';
+import { eventExtraHandlers } from './handlers/event-extras';
 import { eventHandlers, registerEventSenders } from './handlers/events';
 import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
@@ -34,6 +35,7 @@ const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers
   pageHandlers,
   lookupHandlers,
   eventHandlers,
+  eventExtraHandlers,
   sightingHandlers,
   watchHandlers,
   tagHandlers,

@@ -40,6 +40,17 @@ function blockChars(blocks: readonly PageBlock[]): number {
   return total;
 }
 
+/** The page's text, block after block (for finding what it names). */
+export function contentText(content: PageContent): string {
+  const parts = [content.title];
+  for (const block of content.blocks) {
+    if (block.kind === 'list') parts.push(...block.items);
+    else if (block.kind === 'table') parts.push(...block.rows.map((row) => row.join(' | ')));
+    else parts.push(block.text);
+  }
+  return parts.join('\n');
+}
+
 /** Paragraphs with real text: the report checkbox is on by default beyond a few of them. */
 export function paragraphCount(content: PageContent): number {
   return content.blocks.filter((block) => block.kind === 'paragraph' && block.text.length >= 40).length;

@@ -145,8 +145,72 @@ export const EventSchema = z.object({
   Tag: z.array(EventTagSchema).default([]),
   Attribute: z.array(AttributeSchema).default([]),
   Object: z.array(MispObjectSchema).default([]),
+  /** events/view and events/add: the attached galaxy clusters, by galaxy (obs 154, 155). */
+  Galaxy: z
+    .array(
+      z.object({
+        name: z.string(),
+        GalaxyCluster: z.array(z.object({ value: z.string(), tag_name: z.string().optional() })).default([]),
+      }),
+    )
+    .optional(),
+  /** events/view: the event's reports, flat rows (obs 128). */
+  EventReport: z.array(z.object({ uuid: z.string(), name: z.string() })).optional(),
 });
 export type MispEvent = z.infer<typeof EventSchema>;
+
+/** eventReports/add: `{"EventReport": {...}, "Event": {...}, "SharingGroup": {...}}` (obs 125). */
+export const EventReportAddResponseSchema = z.object({
+  EventReport: z.object({ id: MispId, uuid: z.string(), event_id: MispId, name: z.string() }),
+});
+
+/** objectTemplates/index: a bare array of `{ObjectTemplate, Organisation}` without elements (obs 131). */
+export const ObjectTemplateIndexResponseSchema = z.array(
+  z.object({
+    ObjectTemplate: z.object({
+      id: MispId,
+      uuid: z.string(),
+      name: z.string(),
+      'meta-category': z.string(),
+      version: MispId,
+      active: MispFlag.optional(),
+    }),
+  }),
+);
+
+/** galaxy_clusters/restSearch: `{"response": [{"GalaxyCluster": {..., Galaxy, GalaxyElement[]}}]}` (obs 147). */
+export const GalaxyClusterSearchResponseSchema = z.object({
+  response: z.array(
+    z.object({
+      GalaxyCluster: z.object({
+        id: MispId,
+        uuid: z.string(),
+        type: z.string(),
+        value: z.string(),
+        tag_name: z.string(),
+        galaxy_id: MispId,
+        deleted: MispFlag.optional(),
+        Galaxy: z.object({ name: z.string() }).optional(),
+        GalaxyElement: z.array(z.object({ key: z.string(), value: z.string() })).default([]),
+      }),
+    }),
+  ),
+});
+
+/** sharing_groups/index: `{"response": [{SharingGroup, Organisation, …}]}` (obs 158, 160). */
+export const SharingGroupIndexResponseSchema = z.object({
+  response: z.array(
+    z.object({
+      SharingGroup: z.object({
+        id: MispId,
+        uuid: z.string(),
+        name: z.string(),
+        releasability: z.string().nullish(),
+        active: MispFlag.optional(),
+      }),
+    }),
+  ),
+});
 
 /** events/view and events/add: `{"Event": {...}}` (obs 010, 076). */
 export const EventEnvelopeSchema = z.object({ Event: EventSchema });
