@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+
+const require = createRequire(import.meta.url);
 
 const ICONS = {
   16: 'icon/16.png',
@@ -15,6 +18,16 @@ export default defineConfig({
   outDir: process.env.SIGHTLINE_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // pdf.js's worker ships as an extension file (pdf.worker.mjs): PDFs are read without loading
+    // code from anywhere else.
+    'build:publicAssets': (_wxt, assets) => {
+      assets.push({
+        absoluteSrc: require.resolve('pdfjs-dist/build/pdf.worker.min.mjs'),
+        relativeDest: 'pdf.worker.mjs',
+      });
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Sightline',
     description:
@@ -32,7 +45,15 @@ export default defineConfig({
         description: 'Scan this page for indicators',
       },
     },
-    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage'],
+    permissions: [
+      'storage',
+      'alarms',
+      'notifications',
+      'contextMenus',
+      'unlimitedStorage',
+      // Chrome: PDFs are read with pdf.js in an offscreen document (the service worker has no workers).
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+    ],
     // Organisation policy (storage.managed): schema documented in POLICY.md. Chrome reads it from here;
     // Firefox takes the policy from policies.json.
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),

@@ -1,4 +1,5 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { StoredPdf } from './pdf/store';
 
 /**
  * Sightline's one IndexedDB database, owned by the background service worker.
@@ -9,6 +10,8 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
  *   incrementally.
  * - `seen`: indicators read on scanned pages that MISP did not know then (value, type, where and
  *   when), re-checked later for "seen before, known now" (lib/seen).
+ * - `pdfs`: the few PDFs last read (a tab's, a dropped file's) with their bytes, for the offscreen
+ *   reader, Sightline's reader and "Attach report file" (lib/pdf/store.ts).
  * Values are stored as plain data; readers re-validate them with zod (a stored record may be from an
  * older version of Sightline).
  */
@@ -96,12 +99,13 @@ interface SightlineDB extends DBSchema {
   outbox: { key: string; value: OutboxRecord; indexes: { state: string; createdAt: number } };
   alerts: { key: string; value: AlertRecord; indexes: { createdAt: number } };
   seen: { key: string; value: SeenRecord; indexes: { lastSeenAt: number; checkedAt: number } };
+  pdfs: { key: string; value: StoredPdf; indexes: { storedAt: number } };
 }
 
 export type SightlineDatabase = IDBPDatabase<SightlineDB>;
 
 export const DB_NAME = 'sightline';
-const DB_VERSION = 3;
+const DB_VERSION = 6;
 
 export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
   return openDB<SightlineDB>(name, DB_VERSION, {
@@ -127,6 +131,10 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
         const seen = db.createObjectStore('seen', { keyPath: 'value' });
         seen.createIndex('lastSeenAt', 'lastSeenAt');
         seen.createIndex('checkedAt', 'checkedAt');
+      }
+      if (oldVersion < 6) {
+        const pdfs = db.createObjectStore('pdfs', { keyPath: 'key' });
+        pdfs.createIndex('storedAt', 'storedAt');
       }
     },
   });

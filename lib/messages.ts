@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { eventMessages } from './protocol/events';
 import { lookupMessages } from './protocol/lookups';
 import { pageMessages } from './protocol/pages';
+import { pdfMessages } from './protocol/pdf';
 import type { MessageSpec } from './protocol/result';
 import { seenMessages } from './protocol/seen';
 import { settingsMessages } from './protocol/settings';
@@ -32,6 +33,7 @@ export const protocol = {
   ...watchMessages,
   ...tagMessages,
   ...seenMessages,
+  ...pdfMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type Protocol = typeof protocol;

@@ -22,6 +22,8 @@ import { ExportBar } from './ExportBar';
 import { IndicatorList, type ListedItem } from './IndicatorList';
 import { InstanceGroups } from './InstanceGroups';
 import type { PopupTab } from './PopupApp';
+import { PdfBar } from './pdf/PdfBar';
+import { usePdfTab } from './pdf/usePdfTab';
 import { Submissions } from './Submissions';
 import { TagInput, type TagState } from './TagInput';
 import './page-panel.css';
@@ -75,6 +77,15 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     });
     return { url, title };
   }, [tab.id]);
+
+  // A PDF tab: the background reads it, then its indicators are the page's.
+  const pdf = usePdfTab(tab, async () => {
+    const read = await loadPage();
+    // The PDF's title replaces the viewer's as the default event info (unless the analyst typed one).
+    setDraftState((old) =>
+      old && old.form.info === tab.title.trim() ? { ...old, form: { ...old.form, info: read.title } } : old,
+    );
+  });
 
   useEffect(() => {
     void loadPage().then(async (page) => setDraftState(await draftFor({ id: tab.id, ...page })));
@@ -182,6 +193,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   return (
     <section aria-label="Page" class="sl-page">
       <p class="hint sl-page-title">{page?.title || tab.title || tab.url}</p>
+      <PdfBar state={pdf} />
       {topProblems.map((problem) => (
         <p key={problem} class="status-error">
           {problem}

@@ -8,6 +8,7 @@ import { updateBadge } from './badge';
 import { eventHandlers, registerEventSenders } from './handlers/events';
 import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
+import { pdfHandlers } from './handlers/pdf';
 import { settingsHandlers } from './handlers/settings';
 import { registerSightingSenders, sightingHandlers } from './handlers/sightings';
 import { tagHandlers } from './handlers/tags';
@@ -35,6 +36,7 @@ const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers
   sightingHandlers,
   watchHandlers,
   tagHandlers,
+  pdfHandlers,
 ];
 
 export function createHandlers(services: Promise<BackgroundServices>): Handlers {

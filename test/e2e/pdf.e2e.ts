@@ -1,0 +1,86 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { column, makePdf } from '../pdf/make-pdf';
+import { reportPdf } from '../pdf/report-pdf';
+import { tabIdOf } from './browser';
+import { useE2eEnvironment } from './fixture';
+import { seedEvent } from './helpers';
+
+/**
+ * A PDF tab is a page (issue 18): the browser's PDF viewer runs no content script, so the popup has
+ * the background read the PDF, and lists its indicators with MISP's statuses.
+ */
+
+const env = useE2eEnvironment();
+let counter = 0;
+
+async function openPdf(
+  bytes: Uint8Array,
+  name = `report-${++counter}.pdf`,
+): Promise<{ tab: Page; tabId: number; url: string }> {
+  const path = `/${name}`;
+  env.pages.setFile(path, bytes, 'application/pdf');
+  const url = `${env.pages.url}${path}`;
+  const tab = await env.browser.context.newPage();
+  await tab.goto(url).catch(() => undefined);
+  return { tab, tabId: await tabIdOf(env.browser.worker, url), url };
+}
+
+function row(popup: Page, value: string) {
+  return popup
+    .getByRole('list', { name: 'Indicators on this page' })
+    .getByRole('listitem')
+    .filter({ has: popup.getByRole('checkbox', { name: value, exact: true }) })
+    .last();
+}
+
+describe('a PDF tab in the popup', () => {
+  it('lists the indicators of a served PDF, rejoined across lines, with their statuses', async () => {
+    const run = env.misp.runId.toLowerCase();
+    const ip = `45.77.${Number.parseInt(run.slice(-2), 36) % 250}.${(Number.parseInt(run.slice(-4, -2), 36) % 250) + 2}`;
+    await seedEvent(env.misp, 'PDF report seed', [{ type: 'ip-dst', value: ip }]);
+    const { bytes, values } = reportPdf(run, { ip });
+    const { tabId } = await openPdf(bytes);
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    for (const value of values) await row(popup, value).waitFor({ timeout: 30_000 });
+    await expect.poll(() => row(popup, ip).textContent(), { timeout: 20_000 }).toContain('In MISP');
+    const [url, domain] = values as [string, string];
+    await expect.poll(() => row(popup, url).textContent(), { timeout: 20_000 }).toContain('New');
+    expect(await row(popup, domain).textContent()).toContain('New');
+    expect(await popup.getByText('2 pages').count()).toBe(1);
+    expect(await popup.getByRole('textbox', { name: 'Event info' }).inputValue()).toBe(
+      `Loader campaign ${run}`,
+    );
+  });
+
+  it('says in one line why a password-protected, a scanned or an unreadable PDF shows nothing', async () => {
+    const cases: Array<[Uint8Array, string]> = [
+      [
+        makePdf([{ texts: column(72, ['secret 198.51.100.9']) }], { userPassword: 'x' }),
+        'This PDF is password-protected: Sightline cannot read its text.',
+      ],
+      [makePdf([{ image: true }]), 'This PDF has no text to read (its pages are images, as in a scan).'],
+      [new TextEncoder().encode('%PDF-1.4\nthis is no PDF after all'), 'This file is not a readable PDF.'],
+    ];
+    for (const [bytes, line] of cases) {
+      const { tabId } = await openPdf(bytes);
+      const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+      await expect
+        .poll(() => popup.getByRole('alert').allTextContents(), { timeout: 30_000 })
+        .toContain(line);
+      expect(
+        await popup.getByRole('list', { name: 'Indicators on this page' }).getByRole('checkbox').count(),
+      ).toBe(0);
+      await popup.close();
+    }
+  });
+
+  it('reads a PDF served under a name without .pdf', async () => {
+    const { tabId } = await openPdf(
+      makePdf([{ texts: column(72, ['C2 at 198.51.100[.]23 today.']) }]),
+      'download-7',
+    );
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    await row(popup, '198.51.100.23').waitFor({ timeout: 30_000 });
+  });
+});
