@@ -22,6 +22,7 @@ import { ExportBar } from './ExportBar';
 import { IndicatorList, type ListedItem } from './IndicatorList';
 import { InstanceGroups } from './InstanceGroups';
 import type { PopupTab } from './PopupApp';
+import { AttachReportFile } from './pdf/AttachReportFile';
 import { PdfBar } from './pdf/PdfBar';
 import { usePdfTab } from './pdf/usePdfTab';
 import { Submissions } from './Submissions';
@@ -50,6 +51,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [submissions, setSubmissions] = useState<SubmissionView[]>([]);
   const [scanText, setScanText] = useState('');
+  const [attachReport, setAttachReport] = useState(false);
 
   const refreshSubmissions = useCallback(async () => {
     const result = await sendToBackground('events/submissions', {});
@@ -86,6 +88,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
       old && old.form.info === tab.title.trim() ? { ...old, form: { ...old.form, info: read.title } } : old,
     );
   });
+  const readablePdf = pdf.phase === 'read' && !pdf.problem;
 
   useEffect(() => {
     void loadPage().then(async (page) => setDraftState(await draftFor({ id: tab.id, ...page })));
@@ -167,7 +170,11 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     setOutcome(null);
     try {
       // Filed where the form says: the instance shown in "MISP instance" (the default when none is chosen).
-      const submission = instanceId ? { ...built.submission, instanceId } : built.submission;
+      const submission = {
+        ...built.submission,
+        ...(instanceId ? { instanceId } : {}),
+        ...(attachReport && readablePdf ? { attachReportFile: true } : {}),
+      };
       const result = await sendToBackground('events/create', submission);
       if (result.ok) await finish(result.data);
       else setOutcome({ kind: 'error', message: result.error.message });
@@ -345,6 +352,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
               />{' '}
               Include page URL
             </label>
+            {readablePdf && <AttachReportFile checked={attachReport} onChange={setAttachReport} />}
             {canPublish && (
               <label class="sl-inline">
                 <input

@@ -119,6 +119,16 @@ export const AttributeInputSchema = z.object({
 export type AttributeInput = z.infer<typeof AttributeInputSchema>;
 
 /** A new event as the popup submits it (built from a draft by `buildSubmission`). */
+/** A report file filed as a MISP `attachment` attribute: its name and its bytes in base64. */
+export const MAX_REPORT_FILE_BYTES = 20 * 1024 * 1024;
+export const ReportFileSchema = z.object({
+  name: z.string().min(1).max(255),
+  data: z
+    .string()
+    .max(Math.ceil(MAX_REPORT_FILE_BYTES / 3) * 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+});
+
 export const EventSubmissionSchema = z.object({
   /** Client uuid: outbox id and the event's uuid. */
   key: z.string().uuid(),
@@ -133,6 +143,10 @@ export const EventSubmissionSchema = z.object({
   published: z.boolean(),
   tags: z.array(z.string().min(1).max(255)).max(100),
   attributes: z.array(AttributeInputSchema).min(1).max(5000),
+  /** "Attach report file": the background adds the tab's PDF as an `attachment` (lib/pdf/attachment.ts). */
+  attachReportFile: z.boolean().optional(),
+  /** The report file itself, once the background has read it (what the outbox keeps and sends). */
+  attachment: ReportFileSchema.optional(),
 });
 export type EventSubmission = z.infer<typeof EventSubmissionSchema>;
 

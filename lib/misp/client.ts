@@ -111,6 +111,8 @@ export interface AttributeDraft {
   uuid?: string;
   distribution?: number;
   tags?: string[];
+  /** An `attachment`'s file, base64 (MISP stores it and never echoes it back). */
+  data?: string;
 }
 
 export interface EventDraft {
@@ -736,6 +738,7 @@ function attributeBody(draft: AttributeDraft): Record<string, unknown> {
     ...(draft.comment === undefined ? {} : { comment: draft.comment }),
     ...(draft.uuid === undefined ? {} : { uuid: draft.uuid }),
     ...(draft.distribution === undefined ? {} : { distribution: draft.distribution }),
+    ...(draft.data === undefined ? {} : { data: draft.data }),
     ...(draft.tags === undefined || draft.tags.length === 0
       ? {}
       : { Tag: draft.tags.map((name) => ({ name })) }),

@@ -53,6 +53,50 @@ describe('a PDF tab in the popup', () => {
     );
   });
 
+  it('files an event from the PDF with its link and the PDF itself as an attachment', async () => {
+    const run = `${env.misp.runId.toLowerCase()}f`;
+    const { bytes, values } = reportPdf(run, { ip: '45.77.9.10' });
+    const { tabId, url } = await openPdf(bytes);
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    const [, domain] = values as [string, string];
+    await row(popup, domain).waitFor({ timeout: 30_000 });
+    await popup.getByRole('checkbox', { name: domain, exact: true }).check();
+    const attach = popup.getByRole('checkbox', { name: 'Attach report file' });
+    expect(await attach.isChecked()).toBe(false);
+    await attach.check();
+    expect(await popup.getByRole('checkbox', { name: 'Include page URL' }).isChecked()).toBe(true);
+    await popup.getByRole('button', { name: 'Create event' }).click();
+    const link = popup.getByRole('link', { name: 'Open event in MISP' });
+    await link.waitFor({ timeout: 20_000 });
+    const id = /\/events\/view\/(\d+)$/.exec((await link.getAttribute('href')) ?? '')?.[1];
+    expect(id).toBeDefined();
+    env.misp.trackEvent(id!);
+    const event = await env.misp.client.getEvent(id!);
+    expect(event.info).toBe(`Loader campaign ${run}`);
+    const byType = new Map(event.Attribute.map((attribute) => [attribute.type, attribute]));
+    expect(byType.get('link')).toMatchObject({ value: url, category: 'External analysis' });
+    const name = new URL(url).pathname.slice(1);
+    expect(byType.get('attachment')).toMatchObject({
+      value: name,
+      category: 'External analysis',
+      to_ids: false,
+    });
+    // MISP returns an attachment's file only when asked withAttachments (transcript 166).
+    const response = await fetch(`${env.misp.url}/attributes/restSearch`, {
+      method: 'POST',
+      headers: {
+        Authorization: env.misp.apiKey,
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ returnFormat: 'json', eventid: id, type: 'attachment', withAttachments: true }),
+    });
+    const found = (await response.json()) as { response: { Attribute: Array<{ data?: string }> } };
+    expect(found.response.Attribute.map((attribute) => attribute.data)).toEqual([
+      Buffer.from(bytes).toString('base64'),
+    ]);
+  });
+
   it('says in one line why a password-protected, a scanned or an unreadable PDF shows nothing', async () => {
     const cases: Array<[Uint8Array, string]> = [
       [

@@ -12,6 +12,7 @@ import {
 import { MispClient, MispError } from '../../misp';
 import type { AttributeDraft } from '../../misp/client';
 import type { Outbox } from '../../outbox/outbox';
+import { reportFileAttribute, withReportFile } from '../../pdf/attachment';
 import { loadInstances, loadPreferences, type MispInstance } from '../../settings';
 import { toErrorInfo } from '../errors';
 import type { Handlers } from '../router';
@@ -98,7 +99,10 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
         analysis: submission.analysis,
         published: submission.published,
         tags: submission.tags,
-        attributes: submission.attributes.map(toDraft),
+        attributes: [
+          ...submission.attributes.map(toDraft),
+          ...(submission.attachment ? [reportFileAttribute(submission.attachment)] : []),
+        ],
       });
       const result: EventFiled = {
         eventId: created.id,
@@ -109,7 +113,10 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
         dropped: created.dropped.map((draft) => ({
           type: draft.type,
           value: draft.value,
-          reason: `MISP did not keep it: not a valid ${draft.type} value for MISP.`,
+          reason:
+            draft.type === 'attachment'
+              ? 'MISP did not keep the report file (its attachment was refused).'
+              : `MISP did not keep it: not a valid ${draft.type} value for MISP.`,
         })),
       };
       await afterFiling(
@@ -301,8 +308,12 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
         return { ok: false, error: toErrorInfo(error) };
       }
     },
-    'events/create': async (submission) =>
-      submit('event', submission.key, submission.tabId, submission, submission.instanceId),
+    'events/create': async (request) => {
+      // "Attach report file": the tab's PDF joins the submission here, so the outbox keeps it.
+      const submission = await withReportFile((await services).db, request);
+      if (!submission.ok) return submission;
+      return submit('event', request.key, request.tabId, submission.data, request.instanceId);
+    },
     'events/add-attributes': async (submission) =>
       submit('attributes', submission.key, submission.tabId, submission, submission.instanceId),
     'events/submissions': async () => {
