@@ -200,7 +200,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   return (
     <section aria-label="Page" class="sl-page">
       <p class="hint sl-page-title">{page?.title || tab.title || tab.url}</p>
-      <PdfBar state={pdf} />
+      <PdfBar state={pdf} tabId={tab.id} />
       {topProblems.map((problem) => (
         <p key={problem} class="status-error">
           {problem}

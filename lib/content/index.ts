@@ -10,13 +10,14 @@ import {
   historyKey,
 } from '../../components/card/HoverCard';
 import type { Extraction } from '../indicators/page-indicators';
+import { markKind } from '../lookup/mark-kind';
 import type { Match } from '../lookup/matches';
 import type { ValueStatus } from '../lookup/status';
 import { ContentCommandSchema } from '../protocol/content-commands';
 import { sendToBackground } from '../runtime';
 import type { Preferences } from '../settings';
 import { CARD_UNDO_MS, SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
-import { createOverlay, type MarkKind, type Overlay } from './overlay';
+import { createOverlay, type Overlay } from './overlay';
 import { occurrenceRange, pruneDetached, type ScanResult, scanRoots } from './page-scan';
 
 const MUTATION_DEBOUNCE_MS = 400;
@@ -65,15 +66,6 @@ function withOptimisticCount(
     else counts.expiration++;
     return { ...match, sightings: counts };
   });
-}
-
-function markKind(status: ValueStatus | undefined, preferences: Preferences): MarkKind | undefined {
-  if (!status) return undefined;
-  if (status.status === 'known')
-    return (['high', 'high', 'medium', 'low', 'undefined'] as const)[status.threatLevel ?? 4];
-  if (status.status === 'new' && preferences.showNewMarks) return 'new';
-  if (status.status === 'benign' && preferences.showBenignMarks) return 'benign';
-  return undefined;
 }
 
 /**

@@ -7,7 +7,9 @@
  * show nothing after the host is attached: marks and the card live inside the closed root.
  */
 
-export type MarkKind = 'high' | 'medium' | 'low' | 'undefined' | 'new' | 'benign';
+import type { MarkKind } from '../lookup/mark-kind';
+
+export type { MarkKind };
 
 export interface MarkRequest {
   /** The ranges of one occurrence of an indicator in the page. */

@@ -6,6 +6,8 @@ import { reportFileAttribute, toBase64, withReportFile } from './attachment';
 import { putPdf, tabPdfKey } from './store';
 
 let counter = 0;
+const storeTabPdf = (db: Awaited<ReturnType<typeof openDatabase>>, bytes: Uint8Array) =>
+  putPdf(db, { key: tabPdfKey(7), url: 'https://v.example/r.pdf', name: 'r.pdf', bytes, storedAt: 1 });
 const submission = (patch: Partial<EventSubmission> = {}): EventSubmission => ({
   key: crypto.randomUUID(),
   tabId: 7,
@@ -26,13 +28,7 @@ describe('Attach report file', () => {
   it("adds the tab's stored PDF as base64, and the outbox's copy of the submission stays valid", async () => {
     const db = await openDatabase(`attachment-test-${counter++}`);
     const bytes = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
-    await putPdf(db, {
-      key: tabPdfKey(7),
-      url: 'https://v.example/r.pdf',
-      name: 'r.pdf',
-      bytes,
-      storedAt: 1,
-    });
+    await storeTabPdf(db, bytes);
     const result = await withReportFile(db, submission({ attachReportFile: true }));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -61,13 +57,7 @@ describe('Attach report file', () => {
       error: { message: expect.stringContaining('no longer at hand') },
     });
     const bytes = new Uint8Array(MAX_REPORT_FILE_BYTES + 1);
-    await putPdf(db, {
-      key: tabPdfKey(7),
-      url: 'https://v.example/r.pdf',
-      name: 'r.pdf',
-      bytes,
-      storedAt: 1,
-    });
+    await storeTabPdf(db, bytes);
     const large = await withReportFile(db, submission({ attachReportFile: true }));
     expect(large).toMatchObject({
       ok: false,

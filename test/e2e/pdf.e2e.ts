@@ -97,6 +97,58 @@ describe('a PDF tab in the popup', () => {
     ]);
   });
 
+  it('opens in Sightline reader with the known value marked; its card records a sighting', async () => {
+    const run = `${env.misp.runId.toLowerCase()}r`;
+    const ip = `45.77.${Number.parseInt(run.slice(-3, -1), 36) % 250}.77`;
+    const eventId = await seedEvent(env.misp, 'PDF reader seed', [{ type: 'ip-dst', value: ip }]);
+    const { bytes } = reportPdf(run, { ip });
+    const { tabId } = await openPdf(bytes);
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    await expect.poll(() => row(popup, ip).textContent(), { timeout: 30_000 }).toContain('In MISP');
+    const opened = env.browser.context.waitForEvent('page');
+    await popup.getByRole('button', { name: 'Open in Sightline reader' }).click();
+    const reader = await opened;
+    await reader.waitForLoadState();
+    expect(new URL(reader.url()).pathname).toBe('/reader.html');
+    const list = reader.getByRole('list', { name: 'Indicators in this document' });
+    await expect
+      .poll(() => list.getByRole('listitem').filter({ hasText: ip }).textContent(), { timeout: 30_000 })
+      .toContain('In MISP');
+    expect(
+      await reader.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents(),
+    ).toEqual(['Page 1', 'Page 2']);
+    // The known value's mark sits on its characters in the text layer.
+    const mark = reader.locator(`.mark.high[data-value="${ip}"]`).first();
+    await mark.waitFor({ timeout: 20_000 });
+    const box = (await mark.boundingBox())!;
+    const text = reader.locator('.textLayer span', { hasText: ip.replace(/\.(\d+)$/, '[.]$1') }).first();
+    const textBox = (await text.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(textBox.y - 3);
+    expect(box.y + box.height).toBeLessThanOrEqual(textBox.y + textBox.height + 3);
+    await reader.mouse.move(box.x + 4, box.y + box.height / 2);
+    const dialog = reader.getByRole('dialog', { name: `MISP matches for ${ip}` });
+    await dialog.waitFor({ timeout: 10_000 });
+    await dialog.getByRole('link', { name: 'Open event in MISP' }).first().waitFor();
+    const recordButton = dialog.getByRole('button', { name: 'Record sighting' }).first();
+    await recordButton.hover();
+    await recordButton.click();
+    await expect
+      .poll(() => dialog.textContent(), { timeout: 20_000 })
+      .toContain('Recorded sighting in MISP.');
+    const attribute = (await env.misp.client.getEvent(eventId)).Attribute.find((a) => a.value === ip)!;
+    const recorded = await env.misp.client.sightingsForAttribute(attribute.id);
+    // The PDF's tab is the sighting's source (its host, by the default source setting).
+    expect(recorded.map((sighting) => [String(sighting.type), sighting.source])).toEqual([
+      ['0', new URL(env.pages.url).hostname],
+    ]);
+    // Find in document.
+    await reader.keyboard.press('Escape');
+    await reader.getByRole('searchbox', { name: 'Find in document' }).fill('column');
+    await expect
+      .poll(() => reader.getByRole('status').filter({ hasText: ' of ' }).textContent())
+      .toBe('1 of 2');
+  });
+
   it('says in one line why a password-protected, a scanned or an unreadable PDF shows nothing', async () => {
     const cases: Array<[Uint8Array, string]> = [
       [
