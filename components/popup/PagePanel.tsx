@@ -24,6 +24,7 @@ import { InstanceGroups } from './InstanceGroups';
 import type { PopupTab } from './PopupApp';
 import { AttachReportFile } from './pdf/AttachReportFile';
 import { PdfBar } from './pdf/PdfBar';
+import { ScanFile } from './pdf/ScanFile';
 import { usePdfTab } from './pdf/usePdfTab';
 import { Submissions } from './Submissions';
 import { TagInput, type TagState } from './TagInput';
@@ -236,6 +237,12 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
               Add indicators from text
             </button>
           </details>
+          <ScanFile
+            onFound={(found, name) =>
+              // Filed like a page: the file's name is the event info, and there is no page link to add.
+              setDraft({ ...addExtras(draft, found), form: { ...draft.form, info: name, includeUrl: false } })
+            }
+          />
 
           <section aria-labelledby="event-heading" class="sl-form">
             <h2 id="event-heading">New event</h2>

@@ -149,6 +149,59 @@ describe('a PDF tab in the popup', () => {
       .toBe('1 of 2');
   });
 
+  it('"Scan a file" reads an e-mail chosen in the popup and a PDF dropped on it', async () => {
+    const tab = await env.browser.context.newPage();
+    env.pages.setPage('/plain.html', '<!doctype html><title>Plain page</title><p>Nothing here.</p>');
+    const pageUrl = `${env.pages.url}/plain.html`;
+    await tab.goto(pageUrl);
+    const popup = await env.browser.openExtensionPage(
+      `popup.html?tab=${await tabIdOf(env.browser.worker, pageUrl)}`,
+    );
+    const email = [
+      'Received: from relay.mailhost-7.top (relay [45.77.31.8]) by mx.victim-corp.net; Tue, 1 Dec 2026',
+      'From: "Payroll" <payroll@invoices-portal.top>',
+      'To: finance@victim-corp.net',
+      'Subject: Invoice 4471',
+      '',
+      'Pay at hxxps://invoices-portal[.]top/pay today.',
+      '',
+    ].join('\r\n');
+    await popup.getByLabel('Scan a file').setInputFiles({
+      name: 'invoice-4471.eml',
+      mimeType: 'message/rfc822',
+      buffer: Buffer.from(email),
+    });
+    for (const value of [
+      'payroll@invoices-portal.top',
+      'finance@victim-corp.net',
+      '45.77.31.8',
+      'https://invoices-portal.top/pay',
+    ]) {
+      await row(popup, value).waitFor({ timeout: 20_000 });
+    }
+    expect(await popup.getByRole('textbox', { name: 'Event info' }).inputValue()).toBe('invoice-4471.eml');
+    expect(await popup.getByRole('checkbox', { name: 'Include page URL' }).isChecked()).toBe(false);
+    // A PDF dropped on the popup.
+    const pdf = Buffer.from(
+      makePdf([{ texts: column(72, ['Stage two from 45.77.31[.]99 at night.']) }]),
+    ).toString('base64');
+    await popup.evaluate(
+      ({ data }) => {
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], 'dropped.pdf', { type: 'application/pdf' }));
+        document.body.dispatchEvent(
+          new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
+      },
+      { data: pdf },
+    );
+    await row(popup, '45.77.31.99').waitFor({ timeout: 20_000 });
+    expect(await popup.getByRole('status').filter({ hasText: 'dropped.pdf' }).textContent()).toBe(
+      '1 indicator in dropped.pdf.',
+    );
+  });
+
   it('says in one line why a password-protected, a scanned or an unreadable PDF shows nothing', async () => {
     const cases: Array<[Uint8Array, string]> = [
       [
