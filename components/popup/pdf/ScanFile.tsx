@@ -60,12 +60,16 @@ export function ScanFile({ onFound }: { onFound: (found: ExtraIndicator[], name:
           event.currentTarget.value = '';
         }}
       />
-      <p
-        role={line?.kind === 'error' ? 'alert' : 'status'}
-        class={line?.kind === 'error' ? 'status-error' : 'hint'}
-      >
-        {line?.text ?? 'or drop a file on the popup'}
-      </p>
+      {line ? (
+        <p
+          role={line.kind === 'error' ? 'alert' : 'status'}
+          class={line.kind === 'error' ? 'status-error' : 'hint'}
+        >
+          {line.text}
+        </p>
+      ) : (
+        <p class="hint">or drop a file on the popup</p>
+      )}
     </div>
   );
 }

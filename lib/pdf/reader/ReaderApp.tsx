@@ -19,10 +19,16 @@ const HOVER_DELAY_MS = 250;
 const CLOSE_DELAY_MS = 300;
 
 /** `reader.html?pdf=<stored key>&tab=<tab id>`: which stored PDF, and the tab sightings name as source. */
-export function readerParams(search: string): { key: string; tabId?: number } {
+export function readerParams(search: string): { key: string; tabId?: number; problem?: string } {
   const params = new URLSearchParams(search);
   const tab = Number.parseInt(params.get('tab') ?? '', 10);
-  return { key: params.get('pdf') ?? '', ...(Number.isInteger(tab) && tab >= 0 ? { tabId: tab } : {}) };
+  const problem = params.get('problem')?.slice(0, 300);
+  return {
+    key: params.get('pdf') ?? '',
+    ...(Number.isInteger(tab) && tab >= 0 ? { tabId: tab } : {}),
+    // Why the background could not fetch a linked PDF (shown as text).
+    ...(problem ? { problem } : {}),
+  };
 }
 
 interface Indicator {
@@ -36,9 +42,9 @@ interface Indicator {
  * card on its text, a page list, find in document, and the document's indicators beside it.
  */
 export function ReaderApp() {
-  const { key, tabId } = useMemo(() => readerParams(location.search), []);
+  const { key, tabId, problem: fetchProblem } = useMemo(() => readerParams(location.search), []);
   const pagesRef = useRef<HTMLDivElement>(null);
-  const [problem, setProblem] = useState<string>();
+  const [problem, setProblem] = useState<string | undefined>(fetchProblem);
   const [name, setName] = useState('');
   const [pages, setPages] = useState<ReaderPage[]>([]);
   const [rendered, setRendered] = useState(false);
@@ -56,6 +62,7 @@ export function ReaderApp() {
     let document: PDFDocumentProxy | undefined;
     let live = true;
     void (async () => {
+      if (fetchProblem) return;
       const db = await openDatabase();
       const stored = await getPdf(db, key).finally(() => db.close());
       if (!stored) {
