@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { buildSubmission, selectedAttributes } from '../../lib/events/build';
-import { addExtras, clearDraft, draftFor, indicatorsInText, saveDraft } from '../../lib/events/drafts';
+import { clearDraft, draftFor, saveDraft } from '../../lib/events/drafts';
 import {
   ANALYSIS_LEVELS,
   DISTRIBUTIONS,
@@ -22,7 +22,9 @@ import { ExistingEvent } from './ExistingEvent';
 import { ExportBar } from './ExportBar';
 import { IndicatorList, type ListedItem } from './IndicatorList';
 import { InstanceGroups } from './InstanceGroups';
+import { notScannedText, type PageScanView, PageState } from './PageState';
 import type { PopupTab } from './PopupApp';
+import { ScanText } from './ScanText';
 import { Submissions } from './Submissions';
 import { TagInput, type TagState } from './TagInput';
 import './page-panel.css';
@@ -41,6 +43,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     items: ListedItem[];
     problems: string[];
     instances: LookupInstanceView[];
+    scan?: PageScanView;
   }>();
   const [draft, setDraftState] = useState<Draft | null>(null);
   const [extraStatuses, setExtraStatuses] = useState<Record<string, ValueStatus>>({});
@@ -48,7 +51,6 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [submissions, setSubmissions] = useState<SubmissionView[]>([]);
-  const [scanText, setScanText] = useState('');
 
   const refreshSubmissions = useCallback(async () => {
     const result = await sendToBackground('events/submissions', {});
@@ -73,6 +75,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
       items: result.ok ? withDerivedRows(result.data.indicators) : [],
       problems: result.ok ? result.data.problems : [result.error.message],
       instances: result.ok ? (result.data.instances ?? []) : [],
+      ...(result.ok && result.data.page ? { scan: result.data.page } : {}),
     });
     return { url, title };
   }, [tab.id]);
@@ -127,6 +130,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     return list;
   }, [page, draft?.extras, extraStatuses]);
 
+  const pageValues = useMemo(() => new Set(page?.items.map((item) => item.value)), [page]);
   const canPublish = setup?.canPublish ?? false;
   const lookupInstances = page?.instances ?? [];
   const grouped = lookupInstances.length > 1;
@@ -144,7 +148,8 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     await clearDraft(tab.id);
     if (page)
       setDraftState(emptyDraft({ id: tab.id, url: page.url, title: page.title }, crypto.randomUUID()));
-    await refreshSubmissions();
+    // The filed values are in MISP now: the list says so without reopening the popup.
+    await Promise.all([refreshSubmissions(), loadPage()]);
   };
 
   const createEvent = async (event: MouseEvent) => {
@@ -188,6 +193,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
           {problem}
         </p>
       ))}
+      <PageState page={page?.scan} tabId={tab.id} onChanged={loadPage} />
       {grouped && <InstanceGroups items={items} instances={lookupInstances} />}
       {setup?.problem && <p class="status-error">{setup.problem}</p>}
       {draft && (
@@ -197,27 +203,15 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             instances={lookupInstances}
             draft={draft}
             onChange={(selected) => setDraft({ ...draft, selected })}
+            empty={page?.scan && notScannedText(page.scan) ? null : undefined}
+            pasted={draft.extras.flatMap((extra) => (pageValues.has(extra.value) ? [] : [extra.value]))}
           />
-          <details class="sl-scan">
-            <summary>Scan text</summary>
-            <textarea
-              aria-label="Scan text"
-              rows={3}
-              value={scanText}
-              placeholder="Paste text with indicators"
-              onInput={(event) => setScanText(event.currentTarget.value)}
-            />
-            <button
-              type="button"
-              onClick={() => {
-                const found = indicatorsInText(scanText);
-                if (found.length > 0) setDraft(addExtras(draft, found));
-                setScanText('');
-              }}
-            >
-              Add indicators from text
-            </button>
-          </details>
+          <ScanText
+            draft={draft}
+            pageValues={pageValues}
+            onDraft={setDraft}
+            onStatuses={(statuses) => setExtraStatuses((old) => ({ ...old, ...statuses }))}
+          />
 
           <section aria-labelledby="event-heading" class="sl-form">
             <h2 id="event-heading">New event</h2>
@@ -368,7 +362,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
                 setDraftState(
                   emptyDraft({ id: tab.id, url: page.url, title: page.title }, crypto.randomUUID()),
                 );
-              await refreshSubmissions();
+              await Promise.all([refreshSubmissions(), loadPage()]);
             }}
           />
           <ExportBar attributes={selection} event={built?.ok ? built.submission : undefined} />

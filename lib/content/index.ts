@@ -453,6 +453,7 @@ class PageSession {
       text: `Recorded ${label} in MISP${count > 1 ? ` (${countText(count, 'attribute')})` : ''}.`,
     };
     await this.loadMatches(value);
+    await this.reloadOpenHistories(value);
   }
 
   private resetUndo(): void {
@@ -478,14 +479,27 @@ class PageSession {
         ? { kind: 'error', text: failure.error.message }
         : { kind: 'ok', text: answers.map((answer) => (answer.ok ? answer.data.message : '')).join(' ') };
     await this.loadMatches(value);
+    await this.reloadOpenHistories(value);
   }
 
   private async showHistory(match: Match, event: Event): Promise<void> {
     const value = this.cardValue;
     if (!event.isTrusted || !value) return;
-    const key = historyKey(match);
-    this.sighting.history = { ...this.sighting.history, [key]: { kind: 'loading' } };
+    this.sighting.history = { ...this.sighting.history, [historyKey(match)]: { kind: 'loading' } };
     this.rerenderCard();
+    await this.loadHistory(match, value);
+  }
+
+  /** An open history follows what was just recorded or undone (it is MISP's list, asked again). */
+  private async reloadOpenHistories(value: string): Promise<void> {
+    const state = this.cardState;
+    if (state?.kind !== 'ready') return;
+    const open = state.matches.filter((match) => this.sighting.history[historyKey(match)] !== undefined);
+    await Promise.all(open.map((match) => this.loadHistory(match, value)));
+  }
+
+  private async loadHistory(match: Match, value: string): Promise<void> {
+    const key = historyKey(match);
     const answer = await sendToBackground('sightings/history', {
       instanceId: match.instanceId,
       attributeId: match.attribute.id,
@@ -566,7 +580,8 @@ export async function startContentScript(ctx: ContentScriptContext): Promise<voi
     sendToBackground('preferences/get', {}),
   ]);
   if (ctx.isInvalid || !config.ok || !preferences.ok) return;
-  if (!config.data.scan && config.data.mode !== 'ask') return;
+  // MISP's pages, excluded sites and "Never": no session at all, so no shortcut or menu can scan them.
+  if (!config.data.scan) return;
   const session = new PageSession(ctx, preferences.data);
   const onMessage = (message: unknown, sender: { id?: string }) => {
     if (sender.id !== browser.runtime.id) return undefined;

@@ -5,18 +5,37 @@ import { loadInstances, loadPreferences } from '../../settings';
 import { getTheme } from '../../theme';
 import { updateBadge } from '../badge';
 import { lookupInstances } from '../lookups';
-import { pageScanDecision } from '../page-config';
+import { pageScanDecision, type ScanDecision } from '../page-config';
 import type { Handlers } from '../router';
 import type { BackgroundServices } from '../services';
 import { rememberPageIndicators } from './watch';
 
+async function scanDecisionFor(url: string): Promise<ScanDecision> {
+  const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
+  return pageScanDecision(url, preferences, instances);
+}
+
+/** The URL of one of Sightline's own pages open in `tabId` (the browser hides other pages' URLs). */
+async function ownPageUrl(tabId: number): Promise<string | undefined> {
+  const runtime = browser.runtime as unknown as {
+    getContexts?(filter: { tabIds: number[] }): Promise<Array<{ documentUrl?: string }>>;
+  };
+  const contexts = await runtime.getContexts?.({ tabIds: [tabId] }).catch(() => []);
+  return contexts?.find((context) => context.documentUrl)?.documentUrl;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
 /** Content scripts' reports and lookups, the hover card, and the popup's view of a tab. */
 export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
   return {
-    'page/config': async ({ url }) => {
-      const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
-      return { ok: true, data: pageScanDecision(url, preferences, instances) };
-    },
+    'page/config': async ({ url }) => ({ ok: true, data: await scanDecisionFor(url) }),
     'page/extract': async ({ texts }) => ({ ok: true, data: extractTexts(texts) }),
     'page/indicators': async ({ url, title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
@@ -74,14 +93,36 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const instances = await lookupInstances();
       const summary = await tabs.summary(tabId, lookups.problemList(instances));
       summary.instances = lookups.instanceViews(instances);
+      const scanned = summary.url !== '';
+      const tab = await browser.tabs.get(tabId).catch(() => undefined);
       if (!summary.url) {
-        const tab = await browser.tabs.get(tabId).catch(() => undefined);
         summary.url = tab?.url ?? '';
         summary.title = tab?.title ?? '';
+      }
+      // Judged now, from the tab's own URL: a site excluded or highlighting turned off since the scan
+      // means its indicators are no longer shown as if current.
+      const url = tab?.url ?? (await ownPageUrl(tabId)) ?? summary.url;
+      const decision = url
+        ? await scanDecisionFor(url)
+        : // A URL the browser does not show Sightline: a browser page (or another extension's).
+          { ...(await scanDecisionFor('')), why: 'browser-page' as const };
+      summary.page = { ...decision, host: hostOf(url), scanned };
+      if (!decision.scan) {
+        summary.indicators = [];
+        summary.problems = [];
       }
       return { ok: true, data: summary };
     },
     'tab/scan': async ({ tabId }) => {
+      // "Scan this page" never scans what Sightline must not: MISP's pages, excluded sites.
+      const tab = await browser.tabs.get(tabId).catch(() => undefined);
+      const decision = await scanDecisionFor(tab?.url ?? '');
+      if (!decision.scan) {
+        return {
+          ok: false,
+          error: { kind: 'tab', message: `Sightline does not scan this page (${decision.reason}).` },
+        };
+      }
       try {
         await browser.tabs.sendMessage(tabId, { channel: 'sightline', command: 'scan' });
         return { ok: true, data: {} };
