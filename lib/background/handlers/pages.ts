@@ -115,9 +115,10 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
     },
     'tab/scan': async ({ tabId }) => {
       // "Scan this page" never scans what Sightline must not: MISP's pages, excluded sites.
-      const tab = await browser.tabs.get(tabId).catch(() => undefined);
-      const decision = await scanDecisionFor(tab?.url ?? '');
-      if (!decision.scan) {
+      // (Where the browser hides the tab's URL, the content script's own decision stands.)
+      const url = (await browser.tabs.get(tabId).catch(() => undefined))?.url ?? (await ownPageUrl(tabId));
+      const decision = url ? await scanDecisionFor(url) : undefined;
+      if (decision && !decision.scan) {
         return {
           ok: false,
           error: { kind: 'tab', message: `Sightline does not scan this page (${decision.reason}).` },
