@@ -96,25 +96,36 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
   });
 });
 
-describe('Firefox: the popup files an event', () => {
-  let firefox: FirefoxExtensionBrowser;
-  let misp: MispTarget;
-  let pages: PageServer;
-
+/**
+ * A describe block's Firefox with Sightline connected to the MISP target, and a page server. (One
+ * browser per block: over BiDi, Firefox cannot open a page after a test that filed from the popup.)
+ */
+function useConnectedFirefox() {
+  const env = {} as { firefox: FirefoxExtensionBrowser; misp: MispTarget; pages: PageServer };
   beforeAll(async () => {
-    [firefox, misp, pages] = await Promise.all([
+    [env.firefox, env.misp, env.pages] = await Promise.all([
       launchFirefoxWithExtension(),
       startMispTarget(),
       startPageServer(),
     ]);
-    await firefox.grantHostAccess(['<all_urls>']);
-    await firefox.configureInstance({ url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+    await env.firefox.grantHostAccess(['<all_urls>']);
+    await env.firefox.configureInstance({
+      url: env.misp.url,
+      apiKey: env.misp.apiKey,
+      name: 'Stand-in MISP',
+    });
   });
   afterAll(async () => {
-    await Promise.all([firefox?.close(), misp?.close(), pages?.close()]);
+    await Promise.all([env.firefox?.close(), env.misp?.close(), env.pages?.close()]);
   });
+  return env;
+}
+
+describe('Firefox: the popup files an event', () => {
+  const env = useConnectedFirefox();
 
   it('selects new indicators and creates the event in MISP', async () => {
+    const { firefox, misp, pages } = env;
     const domain = `${misp.runId}-ff.example-c2.net`;
     const ip = '5.188.86.201';
     pages.setPage(
@@ -147,8 +158,13 @@ describe('Firefox: the popup files an event', () => {
     await popup.close();
     await report.close();
   });
+});
+
+describe('Firefox: pasted text and a list that follows a filing', () => {
+  const env = useConnectedFirefox();
 
   it('pasted text lands under "From pasted text", likely benign unticked; the filed value then reads "In MISP"', async () => {
+    const { firefox, misp, pages } = env;
     const ip = '5.188.86.202';
     const onPage = '5.188.86.203';
     pages.setPage('/pasted.html', reportPage('Pasted', `<p>Loader at ${onPage}.</p>`));
