@@ -55,18 +55,22 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   const [attachReportFile, setAttachReportFile] = useState(false);
 
   // A PDF tab: the background reads it, then its indicators are the page's.
-  const pdf = usePdfTab(tab, async () => {
-    const read = await load();
-    // The PDF's title replaces the viewer's as the default event info (unless the analyst typed one).
-    change((old) =>
-      old.form.info === tab.title.trim() ? { ...old, form: { ...old.form, info: read.title } } : old,
-    );
-  });
+  const pdf = usePdfTab(tab, load);
   const readablePdf = pdf.phase === 'read' && !pdf.problem;
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  // The PDF's title replaces the viewer's as the default event info (unless the analyst typed one).
+  const pdfTitle = readablePdf ? page?.title : undefined;
+  const draftInfo = draft?.form.info;
+  useEffect(() => {
+    if (pdfTitle && draftInfo === tab.title.trim() && pdfTitle !== draftInfo)
+      change((old) =>
+        old.form.info === tab.title.trim() ? { ...old, form: { ...old.form, info: pdfTitle } } : old,
+      );
+  }, [pdfTitle, draftInfo]);
 
   // The form's instance (or the default): its permissions, tags, clusters and groups follow the choice.
   const chosenInstance = draft?.form.instanceId;

@@ -345,9 +345,11 @@ describe('the service worker stopped mid-submission', () => {
       misp.trackEvent(filed[0]!.id);
       expect(filed[0]!.uuid).toBe(request.uuid);
       const event = await misp.client.getEvent(filed[0]!.id);
-      expect(event.Attribute.map((attribute) => attribute.value)).toEqual(
-        expect.arrayContaining([ip, domain]),
+      // A domain and an IP from one paragraph may be filed as a domain-ip object: read both places.
+      const filedValues = [...event.Attribute, ...event.Object.flatMap((object) => object.Attribute)].map(
+        (attribute) => attribute.value,
       );
+      expect(filedValues).toEqual(expect.arrayContaining([ip, domain]));
       if (misp.sim) {
         const adds = misp.sim.requests.filter(
           (entry) =>

@@ -103,8 +103,11 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
     'card/matches': async ({ value }, sender) => {
       const { lookups, tabs, scope } = await services;
       const { tabId, frameId } = senderFrame(sender);
-      // A card opens only for values its own frame found (or looked up): a page cannot probe others.
-      if (!(await scope.ownsValues(tabId, frameId, [value]))) return { ok: false, error: NOT_THIS_PAGE };
+      // A page's card opens only for values its own frame found (or looked up): a page cannot probe
+      // others. Sightline's own pages (the PDF reader) ask for what they show.
+      const fromPage = fromContentScript(sender);
+      if (fromPage && !(await scope.ownsValues(tabId, frameId, [value])))
+        return { ok: false, error: NOT_THIS_PAGE };
       const [instances, theme, report] = await Promise.all([
         lookupInstances(),
         getTheme(),
@@ -117,7 +120,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
         tabId,
         matches.map((match) => ({ instanceId: match.instanceId, attributeId: match.attribute.id })),
       );
-      // An instance's address goes to the card only when the card links into it (it has matches).
+      // An instance's address goes to a page's card only when the card links into it (it has matches).
       const linked = new Set(matches.map((match) => match.instanceId));
       return {
         ok: true,
