@@ -97,11 +97,27 @@ class Found implements Occurrence {
   defanged = false;
   constructor(
     readonly type: IndicatorKind,
-    readonly value: string,
+    /** AS_WRITTEN when the value is the hit's characters themselves (scanText fills it in). */
+    public value: string,
     public start: number,
     public end: number,
     readonly note?: IndicatorNote,
   ) {}
+}
+
+/**
+ * A value that is its characters as written: most hashes and hosts are written in lower case, and
+ * taking the original's characters spares the scanner a copy of each (it keeps tens of thousands).
+ */
+const AS_WRITTEN = '';
+
+/** `AS_WRITTEN` when `s` has no capital letter, else `s` in lower case. */
+function lowerOrAsWritten(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= 65 && code <= 90) return s.toLowerCase();
+  }
+  return AS_WRITTEN;
 }
 
 /** Records a hit (one shape for every hit, so the scanner's loops stay monomorphic). */
@@ -133,9 +149,8 @@ function classifyHex(text: string, run: string, start: number, out: Found[]): vo
 function pushDigest(text: string, run: string, start: number, out: Found[]): void {
   const type = hashKindForLength(run.length)!.kind;
   const unlikely = unlikelyHash(text, start);
-  const value = run.toLowerCase();
   const end = start + run.length;
-  hit(out, type, value, start, end, unlikely === null ? undefined : { unlikely });
+  hit(out, type, lowerOrAsWritten(run), start, end, unlikely === null ? undefined : { unlikely });
 }
 
 function classifyColonRun(text: string, start: number, end: number, out: Found[]): void {
@@ -298,7 +313,8 @@ function classifyDottedRun(
     : unlikely === null
       ? undefined
       : { unlikely };
-  hit(out, 'domain', domain.normalise(host), wildcard ? start - 2 : start, start + hostEnd, note);
+  const value = wildcard ? domain.normalise(host) : lowerOrAsWritten(host);
+  hit(out, 'domain', value, wildcard ? start - 2 : start, start + hostEnd, note);
 }
 
 /** A run of digits, dots and hyphens: an IPv4 address, a range of two, a CIDR or an IP's URL. */
@@ -409,9 +425,11 @@ export function scanText(text: string): Occurrence[] {
     const start = offsets.originalStart(hit.start);
     const end = offsets.originalEnd(hit.end);
     hit.defanged = offsets.touches(hit.start, hit.end);
+    hit.original = text.slice(start, end);
+    if (hit.value === AS_WRITTEN)
+      hit.value = hit.defanged ? refanged.slice(hit.start, hit.end) : hit.original;
     hit.start = start;
     hit.end = end;
-    hit.original = text.slice(start, end);
   }
   return found;
 }
