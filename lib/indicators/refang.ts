@@ -60,6 +60,16 @@ export const SCHEME_SEPARATORS: readonly string[] = [
   '__',
 ];
 
+/** SCHEME_SEPARATORS by their first two characters (most `(` and `:` start none), longest first. */
+const SEPARATORS_BY_START: ReadonlyMap<number, readonly string[]> = (() => {
+  const byStart = new Map<number, string[]>();
+  for (const separator of SCHEME_SEPARATORS) {
+    const key = separator.charCodeAt(0) * 65536 + separator.charCodeAt(1);
+    byStart.set(key, [...(byStart.get(key) ?? []), separator]);
+  }
+  return byStart;
+})();
+
 /** What a marker stands for once refanged. */
 type MarkerMeaning = 'dot' | 'at' | 'slash' | 'colon' | 'hyphen';
 
@@ -211,8 +221,10 @@ function tryScheme(text: string, i: number, out: Rewriter): number {
     )
       return i + 3;
   }
-  for (const separator of SCHEME_SEPARATORS) {
-    if (text.charCodeAt(i) !== separator.charCodeAt(0) || !text.startsWith(separator, i)) continue;
+  const candidates = SEPARATORS_BY_START.get(text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1));
+  if (candidates === undefined) return -1;
+  for (const separator of candidates) {
+    if (!text.startsWith(separator, i)) continue;
     const end = i + separator.length;
     const loose = separator === ':/' || separator === '__';
     if (loose && !isLabelChar(text.charCodeAt(end))) return -1;
@@ -226,6 +238,19 @@ function tryScheme(text: string, i: number, out: Rewriter): number {
   return -1;
 }
 
+/** The first letters of BRACKETED_MARKERS' keys and their marks, and a space: what may follow an opening bracket. */
+const MARKER_FIRST = (() => {
+  const table = new Uint8Array(128);
+  for (const key of Object.keys(BRACKETED_MARKERS))
+    for (const ch of [key[0]!, key[0]!.toUpperCase()]) table[ch.charCodeAt(0)] = 1;
+  table[32] = 1;
+  return table;
+})();
+
+function mayOpenMarker(code: number): boolean {
+  return code < 128 && MARKER_FIRST[code] === 1;
+}
+
 /**
  * A bracketed marker opening at `i` (`[.]`, `( dot )`, `{at}`, `[/]`): returns the end of what was
  * rewritten, or -1. A dot or at needs an indicator character on both sides, touching the brackets or,
@@ -233,6 +258,7 @@ function tryScheme(text: string, i: number, out: Rewriter): number {
  * consumed). Round brackets around a bare mark with spaces outside are prose: `there (at) night`.
  */
 function tryBracketed(text: string, i: number, out: Rewriter): number {
+  if (!mayOpenMarker(text.charCodeAt(i + 1))) return -1;
   const close = BRACKET_PAIRS[text[i]!]!.charCodeAt(0);
   // Bounded: an unclosed bracket must not send the search to the end of the text.
   const limit = Math.min(text.length, i + MAX_BRACKETED + 2);
