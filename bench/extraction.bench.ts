@@ -170,17 +170,30 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Median wall time of each function, run in interleaved rounds so that GC and JIT noise hit all alike. */
-function timeInterleaved(fns: ReadonlyArray<() => unknown>, rounds: number): number[] {
+/** The process's CPU time so far (every thread: the collector's helpers too), in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Median wall time of each function, run in interleaved rounds so that GC and JIT noise hit all
+ * alike; `cpu` gets the median CPU time of each (what a shared machine's other load leaves alone).
+ */
+function timeInterleaved(fns: ReadonlyArray<() => unknown>, rounds: number, cpu: number[] = []): number[] {
   for (const fn of fns) fn(); // warm-up
   const times = fns.map(() => [] as number[]);
+  const cpuTimes = fns.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     fns.forEach((fn, i) => {
+      const c0 = cpuMs();
       const t0 = performance.now();
       fn();
       times[i]!.push(performance.now() - t0);
+      cpuTimes[i]!.push(cpuMs() - c0);
     });
   }
+  cpu.push(...cpuTimes.map(median));
   return times.map(median);
 }
 
@@ -270,6 +283,7 @@ export const extractionBench: BenchModule = {
     const big = Array.from({ length: copies }, () => base).join('\n\n');
     const mb = big.length / (1024 * 1024);
     const runs = 7;
+    const cpu: number[] = [];
     const [baselineMs = 0, scanMs = 0, fullMs = 0, baselineEachMs = 0, scanEachMs = 0] = timeInterleaved(
       [
         () => extractIOC(big),
@@ -287,7 +301,10 @@ export const extractionBench: BenchModule = {
         },
       ],
       runs,
+      cpu,
     );
+    const [baselineCpu = 0, scanCpu = 0, fullCpu = 0, baselineEachCpu = 0, scanEachCpu = 0] = cpu;
+    const cpuCell = (ms: number, base: number) => `${ms.toFixed(0)} ms (${(base / ms).toFixed(1)}×)`;
     const hostile: Array<[string, string]> = [
       ['5 MB single line of letters', 'a'.repeat(5 * 1024 * 1024)],
       ['1 MB of `[.]`', '[.]'.repeat(350_000)],
@@ -302,18 +319,18 @@ export const extractionBench: BenchModule = {
       '',
       `Throughput on ${mb.toFixed(2)} MB (the corpus ×${copies}), median of ${runs} interleaved runs:`,
       '',
-      '| engine | time | MB/s | × extractIOC |',
-      '|---|---:|---:|---:|',
-      `| ioc-extractor 8.2 \`extractIOC\` (no positions) | ${baselineMs.toFixed(0)} ms | ${(mb / (baselineMs / 1000)).toFixed(1)} | 1.0 |`,
-      `| \`scanText\` (refang, positions, validation) | ${scanMs.toFixed(0)} ms | ${(mb / (scanMs / 1000)).toFixed(1)} | ${(baselineMs / scanMs).toFixed(1)} |`,
-      `| \`scanText\` + distinct + bundled warninglists | ${fullMs.toFixed(0)} ms | ${(mb / (fullMs / 1000)).toFixed(1)} | ${(baselineMs / fullMs).toFixed(1)} |`,
+      '| engine | time | MB/s | × extractIOC | CPU time (× extractIOC) |',
+      '|---|---:|---:|---:|---:|',
+      `| ioc-extractor 8.2 \`extractIOC\` (no positions) | ${baselineMs.toFixed(0)} ms | ${(mb / (baselineMs / 1000)).toFixed(1)} | 1.0 | ${cpuCell(baselineCpu, baselineCpu)} |`,
+      `| \`scanText\` (refang, positions, validation) | ${scanMs.toFixed(0)} ms | ${(mb / (scanMs / 1000)).toFixed(1)} | ${(baselineMs / scanMs).toFixed(1)} | ${cpuCell(scanCpu, baselineCpu)} |`,
+      `| \`scanText\` + distinct + bundled warninglists | ${fullMs.toFixed(0)} ms | ${(mb / (fullMs / 1000)).toFixed(1)} | ${(baselineMs / fullMs).toFixed(1)} | ${cpuCell(fullCpu, baselineCpu)} |`,
       '',
       `The same text as ${copies * units.length} calls, one report each (both engines):`,
       '',
-      '| engine | time | MB/s | × extractIOC |',
-      '|---|---:|---:|---:|',
-      `| ioc-extractor \`extractIOC\`, report by report | ${baselineEachMs.toFixed(0)} ms | ${(mb / (baselineEachMs / 1000)).toFixed(1)} | 1.0 |`,
-      `| \`scanText\`, report by report | ${scanEachMs.toFixed(0)} ms | ${(mb / (scanEachMs / 1000)).toFixed(1)} | ${(baselineEachMs / scanEachMs).toFixed(1)} |`,
+      '| engine | time | MB/s | × extractIOC | CPU time (× extractIOC) |',
+      '|---|---:|---:|---:|---:|',
+      `| ioc-extractor \`extractIOC\`, report by report | ${baselineEachMs.toFixed(0)} ms | ${(mb / (baselineEachMs / 1000)).toFixed(1)} | 1.0 | ${cpuCell(baselineEachCpu, baselineEachCpu)} |`,
+      `| \`scanText\`, report by report | ${scanEachMs.toFixed(0)} ms | ${(mb / (scanEachMs / 1000)).toFixed(1)} | ${(baselineEachMs / scanEachMs).toFixed(1)} | ${cpuCell(scanEachCpu, baselineEachCpu)} |`,
       '',
       'Hostile inputs (`scanText`, one run each):',
       '',
