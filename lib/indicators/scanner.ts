@@ -268,10 +268,16 @@ function classifyDottedRun(
   }
   const end = trimRunEnd(text, start, rawEnd);
   const run = text.slice(start, end);
-  let hostEnd = run.search(/[:/?#]/);
-  if (hostEnd < 0) hostEnd = run.length;
-  const host = run.slice(0, hostEnd);
-  const rest = run.slice(hostEnd);
+  let hostEnd = 0;
+  let numeric = true;
+  for (; hostEnd < run.length; hostEnd++) {
+    const code = run.charCodeAt(hostEnd);
+    if (code === 58 || code === 47 || code === 63 || code === 35) break; // : / ? #
+    // Digits, dots and hyphens only: an address or a range of two.
+    if (numeric && !((code >= 48 && code <= 57) || code === 46 || code === 45)) numeric = false;
+  }
+  const host = hostEnd === run.length ? run : run.slice(0, hostEnd);
+  const rest = hostEnd === run.length ? '' : run.slice(hostEnd);
   const defanged = offsets.touches(start, end);
 
   if (host.includes('@')) {
@@ -289,12 +295,12 @@ function classifyDottedRun(
     return;
   }
 
-  const port = /^:\d{1,5}/.exec(rest)?.[0] ?? '';
+  const port = rest.charCodeAt(0) === 58 ? (/^:\d{1,5}/.exec(rest)?.[0] ?? '') : '';
   const path = rest.slice(port.length);
   // A path is only a path when it carries something (`evil.com/` is the host with a slash).
   const hasPath = path.length > 1 && (path[0] === '/' || path[0] === '?' || path[0] === '#');
 
-  if (/^[\d.-]+$/.test(host)) {
+  if (numeric && hostEnd > 0) {
     classifyNumeric(text, start, end, host, port, path, hasPath, defanged, out);
     return;
   }
