@@ -133,8 +133,6 @@ describe('refangValue: uneven and unusual defangs, family by family', () => {
 
   it.each([
     ['ops @ bad-host.site', 'ops@bad-host.site'],
-    ['ops@ bad-host.site', 'ops@bad-host.site'],
-    ['ops @bad-host.site', 'ops@bad-host.site'],
     ['bad-host . site', 'bad-host.site'],
     ['mail.bad-host . com', 'mail.bad-host.com'],
   ])('spaces around the at or the dot: %s → %s', (defanged, refanged) => {
@@ -150,6 +148,8 @@ describe('refangValue: uneven and unusual defangs, family by family', () => {
     'x := y and a:\\\\b',
     'array[i].length',
     'Write to me @ the office',
+    'thanks @ops.team for the fix',
+    'see de.wikipedia.org (no rewrite at all)',
   ])('leaves the look-alikes alone: %s', (text) => {
     expect(refangValue(text)).toBe(text);
   });

@@ -351,15 +351,13 @@ function trySpacedWord(text: string, i: number, out: Rewriter): number {
 }
 
 /**
- * `ops @ evil.com`, `ops@ evil.com`: one space on either side of an at between a name and a dotted
- * host (`me @ the office` is prose).
+ * `ops @ evil.com`: one space on each side of an at between a name and a dotted host (`me @ the
+ * office` is prose; `thanks @ops.team`, with one space, is a mention in a chat).
  */
 function trySpacedAt(text: string, i: number, out: Rewriter): number {
-  const spaceBefore = text.charCodeAt(i - 1) === CODE_SPACE;
-  const spaceAfter = text.charCodeAt(i + 1) === CODE_SPACE;
-  if (!spaceBefore && !spaceAfter) return -1;
-  const start = spaceBefore ? i - 1 : i;
-  const end = spaceAfter ? i + 2 : i + 1;
+  if (text.charCodeAt(i - 1) !== CODE_SPACE || text.charCodeAt(i + 1) !== CODE_SPACE) return -1;
+  const start = i - 1;
+  const end = i + 2;
   if (!isLabelChar(text.charCodeAt(start - 1)) || !isLabelChar(text.charCodeAt(end))) return -1;
   let label = end;
   while (label < text.length && isLabelChar(text.charCodeAt(label))) label++;
