@@ -448,24 +448,10 @@ function lastEditBefore(edits: readonly RefangEdit[], pos: number, inclusive: bo
   return found;
 }
 
-/** Maps a start offset in the refanged text to the original text. */
-export function originalStart(edits: readonly RefangEdit[], pos: number): number {
-  return new OffsetMap(edits).originalStart(pos);
-}
-
-/** Maps an end offset (exclusive) in the refanged text to the original text. */
-export function originalEnd(edits: readonly RefangEdit[], pos: number): number {
-  return new OffsetMap(edits).originalEnd(pos);
-}
-
-/** Whether any rewrite touched `[start, end)` of the refanged text. */
-export function touchesEdit(edits: readonly RefangEdit[], start: number, end: number): boolean {
-  return new OffsetMap(edits).touches(start, end);
-}
-
 /**
- * originalStart, originalEnd and touchesEdit for offsets asked in (mostly) increasing order, as the
- * scanner asks them: each answer starts from the previous one's edit instead of searching them all.
+ * Maps offsets in the refanged text back to the original. Offsets are asked in (mostly) increasing
+ * order, as the scanner asks them: each answer starts from the previous one's edit instead of
+ * searching them all.
  */
 export class OffsetMap {
   private cursor = -1;
@@ -492,6 +478,7 @@ export class OffsetMap {
     return i;
   }
 
+  /** A start offset in the refanged text, in the original text. */
   originalStart(pos: number): number {
     if (this.edits.length === 0) return pos;
     const i = this.lastBefore(pos, true);
@@ -500,6 +487,7 @@ export class OffsetMap {
     return pos < edit.normEnd ? edit.origStart : pos - edit.normEnd + edit.origEnd;
   }
 
+  /** An end offset (exclusive) in the refanged text, in the original text. */
   originalEnd(pos: number): number {
     if (this.edits.length === 0) return pos;
     const i = this.lastBefore(pos, false);
@@ -508,6 +496,7 @@ export class OffsetMap {
     return pos <= edit.normEnd ? edit.origEnd : pos - edit.normEnd + edit.origEnd;
   }
 
+  /** Whether any rewrite touched `[start, end)` of the refanged text. */
   touches(start: number, end: number): boolean {
     if (this.edits.length === 0) return false;
     const i = this.lastBefore(end, false);
