@@ -108,6 +108,9 @@ export class CandidateFinder {
   start = 0;
   end = 0;
   shape: CandidateShape = DOTTED_RUN;
+  /** For a hex run: whether it has a letter (`a`–`f`) and whether one is a capital. */
+  hexLetter = false;
+  hexCapital = false;
   private position = 0;
   /** Where the next `://` is, at or after `position` (-1: none left), found lazily. */
   private schemeSeparator = -2;
@@ -228,9 +231,21 @@ export class CandidateFinder {
   private hexRun(p: number): number {
     const { text } = this;
     let end = p;
-    while (end < text.length && (bits(text.charCodeAt(end)) & HEX) !== 0) end++;
+    let letter = false;
+    let capital = false;
+    for (; end < text.length; end++) {
+      const code = text.charCodeAt(end);
+      const b = bits(code);
+      if ((b & HEX) === 0) break;
+      if ((b & LETTER) !== 0) {
+        letter = true;
+        if (code < 97) capital = true;
+      }
+    }
     if (end - p < 22) return -1;
     this.shape = HEX_RUN;
+    this.hexLetter = letter;
+    this.hexCapital = capital;
     return end;
   }
 

@@ -132,25 +132,28 @@ function hit(
   out.push(new Found(type, value, start, end, note));
 }
 
-const HEX_LETTER = /[a-f]/i;
-
-/** A hex run: a digest of a known length, or a hex-encoded URL. */
-function classifyHex(text: string, run: string, start: number, out: Found[]): void {
-  // An all-digit run is a number, not a digest.
-  if (hashKindForLength(run.length) !== null && HEX_LETTER.test(run)) {
-    pushDigest(text, run, start, out);
+/**
+ * A hex run: a digest of a known length (one with a letter: all digits are a number), unless its
+ * context says serial or GUID; or a hex-encoded URL. `letter` and `capital` come from the finder.
+ */
+function classifyHex(
+  text: string,
+  start: number,
+  end: number,
+  letter: boolean,
+  capital: boolean,
+  out: Found[],
+): void {
+  const spec = hashKindForLength(end - start);
+  if (spec === null) {
+    const decoded = decodeHexUrl(text.slice(start, end));
+    if (decoded !== null) pushDecodedUrl(decoded, 'hex', start, end, out);
     return;
   }
-  const decoded = decodeHexUrl(run);
-  if (decoded !== null) pushDecodedUrl(decoded, 'hex', start, start + run.length, out);
-}
-
-/** A digest (a hex run of a hash's length with a letter), unless its context says serial or GUID. */
-function pushDigest(text: string, run: string, start: number, out: Found[]): void {
-  const type = hashKindForLength(run.length)!.kind;
+  if (!letter) return;
   const unlikely = unlikelyHash(text, start);
-  const end = start + run.length;
-  hit(out, type, lowerOrAsWritten(run), start, end, unlikely === null ? undefined : { unlikely });
+  const value = capital ? text.slice(start, end).toLowerCase() : AS_WRITTEN;
+  hit(out, spec.kind, value, start, end, unlikely === null ? undefined : { unlikely });
 }
 
 function classifyColonRun(text: string, start: number, end: number, out: Found[]): void {
@@ -398,7 +401,7 @@ function scanRefanged(text: string, offsets: OffsetMap): Found[] {
         classifyColonRun(text, start, end, out);
         break;
       case HEX_RUN:
-        classifyHex(text, text.slice(start, end), start, out);
+        classifyHex(text, start, end, finder.hexLetter, finder.hexCapital, out);
         break;
       case BITCOIN: {
         const address = text.slice(start, end);
