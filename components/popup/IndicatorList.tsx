@@ -216,10 +216,15 @@ export function IndicatorList({
   );
 }
 
-/** A value MISP does not know that is a reference, or likely no indicator, is never called "New". */
+/**
+ * A value MISP does not know that is a reference, or likely no indicator, is never called "New"; a
+ * reference on a warninglist is named a reference too. What MISP knows stays "In MISP".
+ */
 function itemStatusText(item: ListedItem, instances: readonly LookupInstanceView[]): string {
-  const unknown = item.status.status === 'new' || item.status.status === 'pending';
-  return (unknown ? noteStatus(item.note) : null) ?? statusText(item.status, instances);
+  const { status } = item.status;
+  const replaced =
+    status === 'new' || status === 'pending' || (status === 'benign' && item.note?.reference !== undefined);
+  return (replaced ? noteStatus(item.note) : null) ?? statusText(item.status, instances);
 }
 
 function ItemOptions({

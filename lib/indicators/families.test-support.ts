@@ -223,6 +223,14 @@ export const FAMILIES: readonly Family[] = [
         text: 'The dropper writes setup.info and reads app.properties and loader.py.',
         expect: [['domain', 'setup.info', { unlikely: 'file name' }]],
       },
+      {
+        text: 'Language sites de.wikipedia.org and com.example.com, the domain named evil-cdn.info',
+        expect: [
+          ['domain', 'de.wikipedia.org'],
+          ['domain', 'com.example.com'],
+          ['domain', 'evil-cdn.info'],
+        ],
+      },
       { text: 'Affected: version 2.1.0.7 and build 10.0.1.2', expect: [] },
       {
         text: 'Certificate serial number 0a1b2c3d4e5f60718293a4b5c6d7e8f9 (revoked)',

@@ -42,40 +42,21 @@ const CONTEXT_FILE_TLDS: ReadonlySet<string> = new Set([
   'download',
 ]);
 
-/** Words that put a file name after them (`drops loader.info`, `the file setup.app`). */
+/**
+ * Words that put a file name after them (`drops loader.info`, `the file named setup.app`). Not
+ * `named` or `called` alone: `the domain named evil.info`.
+ */
 const FILE_CONTEXT =
-  /(?:^|[^a-z])(?:files?|file ?names?|named|called|drop(?:s|ped|per)?|writ(?:es|ten)|sav(?:es|ed)|creat(?:es|ed)|load(?:s|ed)|execut(?:es|ed)|runs|launch(?:es|ed)|config(?:uration)?|scripts?|modules?|archives?|attachments?|documents?|payloads?|binar(?:y|ies)|librar(?:y|ies)|paths?|folders?|director(?:y|ies)|located|stored|extension|opens?)\W+(?:\S+\W+)?$/i;
+  /(?:^|[^a-z])(?:files?|file ?names?|drop(?:s|ped|per)?|writ(?:es|ten)|sav(?:es|ed)|creat(?:es|ed)|load(?:s|ed)|execut(?:es|ed)|launch(?:es|ed)|config(?:uration)?|scripts?|modules?|archives?|attachments?|documents?|payloads?|binar(?:y|ies)|librar(?:y|ies)|paths?|folders?|director(?:y|ies)|located|stored)\W+(?:\S+\W+)?$/i;
 
-/** First labels of Java and Android package names that are also top-level domains (`com.vendor.app`). */
-const PACKAGE_ROOTS: ReadonlySet<string> = new Set([
-  'com',
-  'org',
-  'net',
-  'io',
-  'de',
-  'fr',
-  'uk',
-  'cn',
-  'ru',
-  'jp',
-  'kr',
-  'br',
-  'in',
-  'me',
-  'co',
-  'edu',
-  'gov',
-  'ch',
-  'nl',
-  'it',
-  'es',
-  'au',
-  'ca',
-  'pl',
-  'cz',
-  'se',
-  'tv',
-]);
+/**
+ * First labels of Java and Android package names (`com.vendor.app`). Country codes are left out:
+ * `de.wikipedia.org` and `uk.example.com` are language and country sites.
+ */
+const PACKAGE_ROOTS: ReadonlySet<string> = new Set(['com', 'org', 'net', 'io', 'edu', 'gov']);
+
+/** Last labels of web sites rather than of packages (`com.example.com` is a host). */
+const WEB_ENDINGS: ReadonlySet<string> = new Set(['com', 'net', 'org', 'edu', 'gov', 'info', 'biz', 'io']);
 
 /** Words before a hex run that make it a serial number or an identifier rather than a digest. */
 const SERIAL_CONTEXT =
@@ -104,7 +85,12 @@ export const VERSION_CONTEXT =
  */
 export function unlikelyDomain(text: string, start: number, host: string, tld: string): string | null {
   const firstDot = host.indexOf('.');
-  if (firstDot !== host.lastIndexOf('.') && PACKAGE_ROOTS.has(host.slice(0, firstDot).toLowerCase()))
+  if (
+    firstDot !== host.lastIndexOf('.') &&
+    PACKAGE_ROOTS.has(host.slice(0, firstDot).toLowerCase()) &&
+    tld.length > 2 &&
+    !WEB_ENDINGS.has(tld)
+  )
     return 'Java/Android package name';
   if (CONTEXT_FILE_TLDS.has(tld)) {
     const before = text.slice(Math.max(0, start - 48), start);

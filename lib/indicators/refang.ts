@@ -60,6 +60,16 @@ export const SCHEME_SEPARATORS: readonly string[] = [
   '__',
 ];
 
+/** SCHEME_SEPARATORS by their first two characters (most `(` and `:` start none), longest first. */
+const SEPARATORS_BY_START: ReadonlyMap<number, readonly string[]> = (() => {
+  const byStart = new Map<number, string[]>();
+  for (const separator of SCHEME_SEPARATORS) {
+    const key = separator.charCodeAt(0) * 65536 + separator.charCodeAt(1);
+    byStart.set(key, [...(byStart.get(key) ?? []), separator]);
+  }
+  return byStart;
+})();
+
 /** What a marker stands for once refanged. */
 type MarkerMeaning = 'dot' | 'at' | 'slash' | 'colon' | 'hyphen';
 
@@ -211,8 +221,10 @@ function tryScheme(text: string, i: number, out: Rewriter): number {
     )
       return i + 3;
   }
-  for (const separator of SCHEME_SEPARATORS) {
-    if (text.charCodeAt(i) !== separator.charCodeAt(0) || !text.startsWith(separator, i)) continue;
+  const candidates = SEPARATORS_BY_START.get(text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1));
+  if (candidates === undefined) return -1;
+  for (const separator of candidates) {
+    if (!text.startsWith(separator, i)) continue;
     const end = i + separator.length;
     const loose = separator === ':/' || separator === '__';
     if (loose && !isLabelChar(text.charCodeAt(end))) return -1;
@@ -226,6 +238,19 @@ function tryScheme(text: string, i: number, out: Rewriter): number {
   return -1;
 }
 
+/** The first letters of BRACKETED_MARKERS' keys and their marks, and a space: what may follow an opening bracket. */
+const MARKER_FIRST = (() => {
+  const table = new Uint8Array(128);
+  for (const key of Object.keys(BRACKETED_MARKERS))
+    for (const ch of [key[0]!, key[0]!.toUpperCase()]) table[ch.charCodeAt(0)] = 1;
+  table[32] = 1;
+  return table;
+})();
+
+function mayOpenMarker(code: number): boolean {
+  return code < 128 && MARKER_FIRST[code] === 1;
+}
+
 /**
  * A bracketed marker opening at `i` (`[.]`, `( dot )`, `{at}`, `[/]`): returns the end of what was
  * rewritten, or -1. A dot or at needs an indicator character on both sides, touching the brackets or,
@@ -233,6 +258,7 @@ function tryScheme(text: string, i: number, out: Rewriter): number {
  * consumed). Round brackets around a bare mark with spaces outside are prose: `there (at) night`.
  */
 function tryBracketed(text: string, i: number, out: Rewriter): number {
+  if (!mayOpenMarker(text.charCodeAt(i + 1))) return -1;
   const close = BRACKET_PAIRS[text[i]!]!.charCodeAt(0);
   // Bounded: an unclosed bracket must not send the search to the end of the text.
   const limit = Math.min(text.length, i + MAX_BRACKETED + 2);
@@ -325,15 +351,13 @@ function trySpacedWord(text: string, i: number, out: Rewriter): number {
 }
 
 /**
- * `ops @ evil.com`, `ops@ evil.com`: one space on either side of an at between a name and a dotted
- * host (`me @ the office` is prose).
+ * `ops @ evil.com`: one space on each side of an at between a name and a dotted host (`me @ the
+ * office` is prose; `thanks @ops.team`, with one space, is a mention in a chat).
  */
 function trySpacedAt(text: string, i: number, out: Rewriter): number {
-  const spaceBefore = text.charCodeAt(i - 1) === CODE_SPACE;
-  const spaceAfter = text.charCodeAt(i + 1) === CODE_SPACE;
-  if (!spaceBefore && !spaceAfter) return -1;
-  const start = spaceBefore ? i - 1 : i;
-  const end = spaceAfter ? i + 2 : i + 1;
+  if (text.charCodeAt(i - 1) !== CODE_SPACE || text.charCodeAt(i + 1) !== CODE_SPACE) return -1;
+  const start = i - 1;
+  const end = i + 2;
   if (!isLabelChar(text.charCodeAt(start - 1)) || !isLabelChar(text.charCodeAt(end))) return -1;
   let label = end;
   while (label < text.length && isLabelChar(text.charCodeAt(label))) label++;
@@ -424,24 +448,10 @@ function lastEditBefore(edits: readonly RefangEdit[], pos: number, inclusive: bo
   return found;
 }
 
-/** Maps a start offset in the refanged text to the original text. */
-export function originalStart(edits: readonly RefangEdit[], pos: number): number {
-  return new OffsetMap(edits).originalStart(pos);
-}
-
-/** Maps an end offset (exclusive) in the refanged text to the original text. */
-export function originalEnd(edits: readonly RefangEdit[], pos: number): number {
-  return new OffsetMap(edits).originalEnd(pos);
-}
-
-/** Whether any rewrite touched `[start, end)` of the refanged text. */
-export function touchesEdit(edits: readonly RefangEdit[], start: number, end: number): boolean {
-  return new OffsetMap(edits).touches(start, end);
-}
-
 /**
- * originalStart, originalEnd and touchesEdit for offsets asked in (mostly) increasing order, as the
- * scanner asks them: each answer starts from the previous one's edit instead of searching them all.
+ * Maps offsets in the refanged text back to the original. Offsets are asked in (mostly) increasing
+ * order, as the scanner asks them: each answer starts from the previous one's edit instead of
+ * searching them all.
  */
 export class OffsetMap {
   private cursor = -1;
@@ -468,6 +478,7 @@ export class OffsetMap {
     return i;
   }
 
+  /** A start offset in the refanged text, in the original text. */
   originalStart(pos: number): number {
     if (this.edits.length === 0) return pos;
     const i = this.lastBefore(pos, true);
@@ -476,6 +487,7 @@ export class OffsetMap {
     return pos < edit.normEnd ? edit.origStart : pos - edit.normEnd + edit.origEnd;
   }
 
+  /** An end offset (exclusive) in the refanged text, in the original text. */
   originalEnd(pos: number): number {
     if (this.edits.length === 0) return pos;
     const i = this.lastBefore(pos, false);
@@ -484,6 +496,7 @@ export class OffsetMap {
     return pos <= edit.normEnd ? edit.origEnd : pos - edit.normEnd + edit.origEnd;
   }
 
+  /** Whether any rewrite touched `[start, end)` of the refanged text. */
   touches(start: number, end: number): boolean {
     if (this.edits.length === 0) return false;
     const i = this.lastBefore(end, false);

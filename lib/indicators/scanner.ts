@@ -1,9 +1,9 @@
 /**
- * The indicator scanner: one refang pass, one candidate-regex pass, then cheap per-candidate
- * validation. Synchronous and linear in the text length (no nested quantifiers; every candidate
- * start is anchored by a one-character look-behind, so a failed attempt never rescans a word).
+ * The indicator scanner: one refang pass, one pass finding candidates (candidates.ts), then cheap
+ * per-candidate validation. Synchronous and linear in the text length.
  */
 
+import { BASE64_URL, BITCOIN, CandidateFinder, COLON_RUN, CVE_ID, HEX_RUN, SCHEME_URL } from './candidates';
 import { btc } from './kinds/btc';
 import { cidr } from './kinds/cidr';
 import { cve } from './kinds/cve';
@@ -13,35 +13,10 @@ import { hashKindForLength } from './kinds/hashes';
 import { ipv4 } from './kinds/ipv4';
 import { ipv6 } from './kinds/ipv6';
 import { ssdeep } from './kinds/ssdeep';
-import { formatUrl, parseUrl, URL_SCHEMES, url } from './kinds/url';
+import { formatUrl, parseUrl, url } from './kinds/url';
 import type { DecodedForm, IndicatorKind, IndicatorNote, Occurrence } from './model';
 import { looksLikeNonDomain, unlikelyDomain, unlikelyEmail, unlikelyHash, VERSION_CONTEXT } from './noise';
 import { OffsetMap, refang } from './refang';
-
-// Not in a URL: spaces, quotes, angle brackets and their fullwidth and CJK forms (`＜evil.com＞`).
-const URL_CHARS = String.raw`[^\s<>"'\u0060{}|\\^\u00a0\u2018\u2019\u201c\u201d\u00ab\u00bb\u3001\u3002\u300c\u300d\u300e\u300f\u3008\u3009\u300a\u300b\uff08\uff09\uff0c\uff1c\uff1e\uff3b\uff3d]`;
-const SEP = String.raw`[-_ \u2010-\u2013]`;
-
-/**
- * Candidate alternatives (one capture group each):
- * 1 URL with a scheme · 2 CVE · 3 colon run (IPv6, CIDR, ssdeep) · 4 hex run (hashes, hex-encoded URLs)
- * · 5 bitcoin · 6 base64-encoded URL · 7 dotted run (host, IPv4, e-mail, scheme-less URL, `*.` wildcard)
- * with optional port and path.
- */
-export const CANDIDATE = new RegExp(
-  [
-    String.raw`(?<![a-z0-9.\-])((?:${URL_SCHEMES.map((s) => s.replace('+', '\\+')).join('|')})://${URL_CHARS}+)`,
-    String.raw`(?<![\w\-])(cve${SEP}\d{4}${SEP}\d{4,7})(?!\d)`,
-    String.raw`(?<![\w:./+])([0-9a-f]{0,10}:[0-9a-z/+:.]+)`,
-    // A hash glued to a word is taken when the boundary is unambiguous: a letter that is no hex digit
-    // (or `_`) on either side, and not `0x` before it.
-    '(?<![0-9a-fx])([0-9a-f]{22,})(?![0-9a-f])',
-    String.raw`(?<!\w)([13][1-9a-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})(?!\w)`,
-    String.raw`(?<![\w+/])(aHR0c[a-z0-9+/]{9,}={0,2})(?![\w+/=])`,
-    String.raw`(?<![\w.@%+\-])((?:\*\.)?\w[\w%+\-]*(?:[.@][\w%+\-]+)+(?::\d{1,5})?(?:[/?#]${URL_CHARS}*)?)`,
-  ].join('|'),
-  'gi',
-);
 
 const TRAILING_PUNCTUATION = '.,;:!?*\'"';
 const CLOSER_TO_OPENER: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
@@ -122,11 +97,27 @@ class Found implements Occurrence {
   defanged = false;
   constructor(
     readonly type: IndicatorKind,
-    readonly value: string,
+    /** AS_WRITTEN when the value is the hit's characters themselves (scanText fills it in). */
+    public value: string,
     public start: number,
     public end: number,
     readonly note?: IndicatorNote,
   ) {}
+}
+
+/**
+ * A value that is its characters as written: most hashes and hosts are written in lower case, and
+ * taking the original's characters spares the scanner a copy of each (it keeps tens of thousands).
+ */
+const AS_WRITTEN = '';
+
+/** `AS_WRITTEN` when `s` has no capital letter, else `s` in lower case. */
+function lowerOrAsWritten(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= 65 && code <= 90) return s.toLowerCase();
+  }
+  return AS_WRITTEN;
 }
 
 /** Records a hit (one shape for every hit, so the scanner's loops stay monomorphic). */
@@ -141,26 +132,28 @@ function hit(
   out.push(new Found(type, value, start, end, note));
 }
 
-const HEX_LETTER = /[a-f]/i;
-
-/** A hex run: a digest of a known length, or a hex-encoded URL. */
-function classifyHex(text: string, run: string, start: number, out: Found[]): void {
-  // An all-digit run is a number, not a digest.
-  if (hashKindForLength(run.length) !== null && HEX_LETTER.test(run)) {
-    pushDigest(text, run, start, out);
+/**
+ * A hex run: a digest of a known length (one with a letter: all digits are a number), unless its
+ * context says serial or GUID; or a hex-encoded URL. `letter` and `capital` come from the finder.
+ */
+function classifyHex(
+  text: string,
+  start: number,
+  end: number,
+  letter: boolean,
+  capital: boolean,
+  out: Found[],
+): void {
+  const spec = hashKindForLength(end - start);
+  if (spec === null) {
+    const decoded = decodeHexUrl(text.slice(start, end));
+    if (decoded !== null) pushDecodedUrl(decoded, 'hex', start, end, out);
     return;
   }
-  const decoded = decodeHexUrl(run);
-  if (decoded !== null) pushDecodedUrl(decoded, 'hex', start, start + run.length, out);
-}
-
-/** A digest (a hex run of a hash's length with a letter), unless its context says serial or GUID. */
-function pushDigest(text: string, run: string, start: number, out: Found[]): void {
-  const type = hashKindForLength(run.length)!.kind;
+  if (!letter) return;
   const unlikely = unlikelyHash(text, start);
-  const value = run.toLowerCase();
-  const end = start + run.length;
-  hit(out, type, value, start, end, unlikely === null ? undefined : { unlikely });
+  const value = capital ? text.slice(start, end).toLowerCase() : AS_WRITTEN;
+  hit(out, spec.kind, value, start, end, unlikely === null ? undefined : { unlikely });
 }
 
 function classifyColonRun(text: string, start: number, end: number, out: Found[]): void {
@@ -278,10 +271,16 @@ function classifyDottedRun(
   }
   const end = trimRunEnd(text, start, rawEnd);
   const run = text.slice(start, end);
-  let hostEnd = run.search(/[:/?#]/);
-  if (hostEnd < 0) hostEnd = run.length;
-  const host = run.slice(0, hostEnd);
-  const rest = run.slice(hostEnd);
+  let hostEnd = 0;
+  let numeric = true;
+  for (; hostEnd < run.length; hostEnd++) {
+    const code = run.charCodeAt(hostEnd);
+    if (code === 58 || code === 47 || code === 63 || code === 35) break; // : / ? #
+    // Digits, dots and hyphens only: an address or a range of two.
+    if (numeric && !((code >= 48 && code <= 57) || code === 46 || code === 45)) numeric = false;
+  }
+  const host = hostEnd === run.length ? run : run.slice(0, hostEnd);
+  const rest = hostEnd === run.length ? '' : run.slice(hostEnd);
   const defanged = offsets.touches(start, end);
 
   if (host.includes('@')) {
@@ -299,12 +298,12 @@ function classifyDottedRun(
     return;
   }
 
-  const port = /^:\d{1,5}/.exec(rest)?.[0] ?? '';
+  const port = rest.charCodeAt(0) === 58 ? (/^:\d{1,5}/.exec(rest)?.[0] ?? '') : '';
   const path = rest.slice(port.length);
   // A path is only a path when it carries something (`evil.com/` is the host with a slash).
   const hasPath = path.length > 1 && (path[0] === '/' || path[0] === '?' || path[0] === '#');
 
-  if (/^[\d.-]+$/.test(host)) {
+  if (numeric && hostEnd > 0) {
     classifyNumeric(text, start, end, host, port, path, hasPath, defanged, out);
     return;
   }
@@ -323,7 +322,8 @@ function classifyDottedRun(
     : unlikely === null
       ? undefined
       : { unlikely };
-  hit(out, 'domain', domain.normalise(host), wildcard ? start - 2 : start, start + hostEnd, note);
+  const value = wildcard ? domain.normalise(host) : lowerOrAsWritten(host);
+  hit(out, 'domain', value, wildcard ? start - 2 : start, start + hostEnd, note);
 }
 
 /** A run of digits, dots and hyphens: an IPv4 address, a range of two, a CIDR or an IP's URL. */
@@ -382,180 +382,44 @@ function classifyNumeric(
   hit(out, 'ipv4', ipv4.normalise(host), start, hostEnd);
 }
 
-/** Runs of this many letters or digits may be a hash or a bitcoin address (`bc1` + 11 is the shortest). */
-const LONG_ALNUM_RUN = 14;
-
-/** What each ASCII character is to candidateStretches, as bits (anything else is an ordinary character). */
-const SEPARATOR = 1;
-const ALNUM = 2;
-/** A hex digit; with HEX_LETTER for `a`–`f`. */
-const HEX = 4;
-const HEX_LETTER_BIT = 8;
-const MARK = 16;
-/** `+` and `/`: base64 characters, so they do not end a run of letters and digits. */
-const BASE64 = 32;
-const CHAR_BITS = (() => {
-  const table = new Uint8Array(128);
-  for (const code of [32, 10, 9, 13, 12, 11]) table[code] = SEPARATOR;
-  for (let code = 48; code <= 57; code++) table[code] = ALNUM | HEX;
-  for (let code = 65; code <= 90; code++) table[code] = ALNUM;
-  for (let code = 97; code <= 122; code++) table[code] = ALNUM;
-  for (const ch of 'abcdefABCDEF') table[ch.charCodeAt(0)] = ALNUM | HEX | HEX_LETTER_BIT;
-  for (const code of [46, 58, 64]) table[code] = MARK;
-  table[43] = BASE64;
-  table[47] = BASE64;
-  return table;
-})();
-
-/** Whether the three characters before `i` spell `cve`, in any case. */
-function cveBefore(text: string, i: number): boolean {
-  return (
-    (text.charCodeAt(i - 1) | 32) === 101 &&
-    (text.charCodeAt(i - 2) | 32) === 118 &&
-    (text.charCodeAt(i - 3) | 32) === 99
-  );
-}
-
-/** A stretch the candidate regex must read. */
-export const REGEX_STRETCH = 0;
-/**
- * A token that is a whole hex digest: 32, 40, 64 or 128 hex digits with at least one letter between
- * separators (all digits are a number).
- */
-export const DIGEST_TOKEN = 1;
-
-function isDigestLength(length: number): boolean {
-  return length === 64 || length === 32 || length === 40 || length === 128;
-}
-
-/**
- * The stretches of `text` that may hold a candidate, as [start, end, kind) triples in order. A
- * candidate never contains whitespace (but for `CVE 2021 1234`), and each kind needs a mark a plain
- * word lacks: `.` or `@` (hosts, IPs, e-mail, URLs), `:` (schemes, IPv6, ssdeep), `cve` and a
- * separator, or a long run of letters and digits (hashes, bitcoin, base64). Prose is mostly words
- * without any of these, and skipping them in a plain loop is several times faster than letting the
- * candidate regex try every position. A token that is a whole digest (hash lists are most of an
- * appendix) is given as DIGEST_TOKEN: the regex would take it whole, so it need not run. Regex
- * stretches close together are joined, so the regex runs once for a line of indicators.
- */
-export function candidateStretches(text: string): number[] {
-  const stretches: number[] = [];
-  const length = text.length;
-  let covered = 0;
-  let nextDensityCheck = DENSITY_CHECK_CHARS;
-  let i = 0;
-  while (i < length) {
-    let code = text.charCodeAt(i);
-    if (code < 128 ? CHAR_BITS[code] === SEPARATOR : code === 160) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let promising = false;
-    // AND of every character's bits (HEX stays only if all are hex digits), OR for a hex letter.
-    let all = 0xff;
-    let any = 0;
-    let alnumRun = 0;
-    // Spaces a `CVE 2021 1234` may still cross.
-    let bridge = 0;
-    for (; i < length; i++) {
-      code = text.charCodeAt(i);
-      const bits = code < 128 ? CHAR_BITS[code]! : code === 160 ? SEPARATOR : 0;
-      if ((bits & ALNUM) !== 0) {
-        all &= bits;
-        any |= bits;
-        if (++alnumRun >= LONG_ALNUM_RUN) promising = true;
-        continue;
-      }
-      if (alnumRun === 3 && cveBefore(text, i)) {
-        promising = true;
-        if (code === 32) bridge = 2;
-      }
-      if (bits === SEPARATOR) {
-        if (code !== 32 || bridge === 0) break;
-        bridge--;
-        alnumRun = 0;
-        all = 0;
-        continue;
-      }
-      all = 0;
-      if (bits === BASE64) continue;
-      alnumRun = 0;
-      if (bits === MARK) promising = true;
-    }
-    if (!promising) continue;
-    if ((all & HEX) !== 0 && (any & HEX_LETTER_BIT) !== 0 && isDigestLength(i - start)) {
-      stretches.push(start, i, DIGEST_TOKEN);
-      continue;
-    }
-    const last = stretches.length - 3;
-    if (
-      last >= 0 &&
-      stretches[last + 2] === REGEX_STRETCH &&
-      start - stretches[last + 1]! <= STRETCH_JOIN_GAP
-    ) {
-      covered += i - stretches[last + 1]!;
-      stretches[last + 1] = i;
-    } else {
-      covered += i - start;
-      stretches.push(start, i, REGEX_STRETCH);
-    }
-    // An indicator list (IOC dumps) is nearly all stretch: then the regex reads it all.
-    if (i >= nextDensityCheck) {
-      if (covered > DENSE_SHARE * i) return [0, length, REGEX_STRETCH];
-      nextDensityCheck = i + DENSITY_CHECK_CHARS;
-    }
-  }
-  return stretches;
-}
-
-/** Past this share of promising text, looking for stretches costs more than it saves. */
-const DENSE_SHARE = 0.6;
-const DENSITY_CHECK_CHARS = 4096;
-
-/** Stretches closer than this are scanned as one. */
-const STRETCH_JOIN_GAP = 64;
-
 /** Scans refanged text; offsets are in that text. */
 function scanRefanged(text: string, offsets: OffsetMap): Found[] {
   const out: Found[] = [];
-  const pattern = new RegExp(CANDIDATE.source, CANDIDATE.flags);
-  const stretches = candidateStretches(text);
-  for (let s = 0; s < stretches.length; s += 3) {
-    const start = stretches[s]!;
-    const end = stretches[s + 1]!;
-    if (stretches[s + 2] === DIGEST_TOKEN) {
-      pushDigest(text, text.slice(start, end), start, out);
-      continue;
-    }
-    // The regex sees the text up to the stretch's end (so look-behinds see what precedes it, and
-    // nothing after it can start a match) and starts where the stretch starts.
-    const upToEnd = end === text.length ? text : text.slice(0, end);
-    pattern.lastIndex = start;
-    let match = pattern.exec(upToEnd);
-    while (match !== null) {
-      const before = out.length;
-      classifyCandidate(text, match, offsets, out);
-      // A dotted run that is nothing (`sample_<sha256>.bin`) may still hold a hash or a URL.
-      if (out.length === before && match[7] !== undefined) pattern.lastIndex = match.index + 1;
-      match = pattern.exec(upToEnd);
+  const finder = new CandidateFinder(text);
+  while (finder.next()) {
+    const { start, end, shape } = finder;
+    switch (shape) {
+      case SCHEME_URL:
+        classifySchemeUrl(text, start, end, out);
+        break;
+      case CVE_ID: {
+        const id = text.slice(start, end);
+        if (cve.validate(id)) hit(out, 'cve', cve.normalise(id), start, end);
+        break;
+      }
+      case COLON_RUN:
+        classifyColonRun(text, start, end, out);
+        break;
+      case HEX_RUN:
+        classifyHex(text, start, end, finder.hexLetter, finder.hexCapital, out);
+        break;
+      case BITCOIN: {
+        const address = text.slice(start, end);
+        if (btc.validate(address)) hit(out, 'btc', btc.normalise(address), start, end);
+        break;
+      }
+      case BASE64_URL:
+        classifyBase64(text.slice(start, end), start, out);
+        break;
+      default: {
+        const before = out.length;
+        classifyDottedRun(text, start, end, offsets, out);
+        // A dotted run that is nothing (`sample_<sha256>.bin`) may still hold a hash or a URL.
+        if (out.length === before) finder.resumeAt(start + 1);
+      }
     }
   }
   return out;
-}
-
-function classifyCandidate(text: string, match: RegExpExecArray, offsets: OffsetMap, out: Found[]): void {
-  const start = match.index;
-  const end = start + match[0].length;
-  if (match[1] !== undefined) classifySchemeUrl(text, start, end, out);
-  else if (match[2] !== undefined) {
-    if (cve.validate(match[2])) hit(out, 'cve', cve.normalise(match[2]), start, end);
-  } else if (match[3] !== undefined) classifyColonRun(text, start, end, out);
-  else if (match[4] !== undefined) classifyHex(text, match[4], start, out);
-  else if (match[5] !== undefined) {
-    if (btc.validate(match[5])) hit(out, 'btc', btc.normalise(match[5]), start, end);
-  } else if (match[6] !== undefined) classifyBase64(match[6], start, out);
-  else classifyDottedRun(text, start, end, offsets, out);
 }
 
 /** Every indicator occurrence in a text, in order, with offsets into that text. */
@@ -570,9 +434,11 @@ export function scanText(text: string): Occurrence[] {
     const start = offsets.originalStart(hit.start);
     const end = offsets.originalEnd(hit.end);
     hit.defanged = offsets.touches(hit.start, hit.end);
+    hit.original = text.slice(start, end);
+    if (hit.value === AS_WRITTEN)
+      hit.value = hit.defanged ? refanged.slice(hit.start, hit.end) : hit.original;
     hit.start = start;
     hit.end = end;
-    hit.original = text.slice(start, end);
   }
   return found;
 }
