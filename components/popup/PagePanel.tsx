@@ -1,10 +1,16 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { buildSubmission, readyToFile, selectedAttributes } from '../../lib/events/build';
+import { buildSubmission, groupedSelection, readyToFile, selectedAttributes } from '../../lib/events/build';
 import type { ClusterMatch } from '../../lib/events/clusters';
 import { addExtras } from '../../lib/events/drafts';
 import { type FormField, placeFieldErrors } from '../../lib/events/field-errors';
-import { type Draft, type EventForm as Form, SHARING_GROUP_DISTRIBUTION } from '../../lib/events/model';
+import {
+  type AttributeInput,
+  type Draft,
+  type EventForm as Form,
+  type ObjectInput,
+  SHARING_GROUP_DISTRIBUTION,
+} from '../../lib/events/model';
 import { proposeObjects } from '../../lib/events/objects';
 import { contentText, type PageContent, paragraphCount } from '../../lib/events/page-content';
 import type { ValueStatus } from '../../lib/lookup/status';
@@ -106,6 +112,38 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     await refresh();
   };
 
+  const reportWanted = draft ? (draft.form.attachReport ?? reportByDefault) : false;
+  /** Client uuids for what is filed, and the page as a report referencing them (when asked for). */
+  const withExtras = <T extends { attributes: AttributeInput[]; objects?: ObjectInput[] }>(
+    payload: T,
+    name: string,
+  ) =>
+    readyToFile(payload, {
+      uuid: () => crypto.randomUUID(),
+      ...(reportWanted && content && page
+        ? { report: { name, content, page: { url: page.url, title: page.title, readAt: new Date() } } }
+        : {}),
+    });
+  /** "Add to existing event" gets the same report, clusters, objects and comments as a new event. */
+  const existingExtras = () => {
+    if (!draft) return { attributes: selection };
+    const ready = withExtras(
+      groupedSelection(draft, selection, objects),
+      draft.form.info || page?.title || '',
+    );
+    const clusters = draft.form.clusters.flatMap((cluster) =>
+      cluster.id ? [{ ...cluster, id: cluster.id }] : [],
+    );
+    return { ...ready, ...(clusters.length > 0 ? { clusters } : {}) };
+  };
+  const extrasSummary = draft
+    ? [
+        reportWanted && content ? 'the page as event report' : '',
+        draft.form.clusters.length > 0 ? `${draft.form.clusters.length} galaxy cluster(s)` : '',
+        draft.form.groupObjects && objects.length > draft.form.ungrouped.length ? 'objects' : '',
+      ].filter(Boolean)
+    : [];
+
   const createEvent = async (event: MouseEvent) => {
     if (!event.isTrusted || !draft || busy) return;
     if (!built?.ok) {
@@ -115,13 +153,10 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     setBusy(true);
     setOutcome(null);
     try {
-      const attach = (draft.form.attachReport ?? reportByDefault) && content && page;
-      const submission = readyToFile(instanceId ? { ...built.submission, instanceId } : built.submission, {
-        uuid: () => crypto.randomUUID(),
-        ...(attach
-          ? { report: { content, page: { url: page.url, title: page.title, readAt: new Date() } } }
-          : {}),
-      });
+      const submission = withExtras(
+        instanceId ? { ...built.submission, instanceId } : built.submission,
+        built.submission.info,
+      );
       const result = await sendToBackground('events/create', submission);
       if (result.ok) {
         setOutcome({ kind: 'done', view: result.data });
@@ -188,7 +223,14 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             outcome={outcome}
             fieldErrors={fieldErrors}
           />
-          <ExistingEvent tabId={tab.id} instanceId={instanceId} attributes={selection} onDone={finish} />
+          <ExistingEvent
+            tabId={tab.id}
+            instanceId={instanceId}
+            attributes={selection}
+            prepare={existingExtras}
+            extras={extrasSummary}
+            onDone={finish}
+          />
           <ExportBar attributes={selection} event={built?.ok ? built.submission : undefined} />
         </>
       )}

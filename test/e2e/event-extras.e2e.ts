@@ -173,6 +173,58 @@ describe("a careful analyst's event from the popup", () => {
     await report.close();
   });
 
+  it('adding to an existing event brings the same report, cluster, objects and comments', async () => {
+    const info = `${env.misp.namePrefix} existing Paper Lantern`;
+    const target = await env.misp.client.createEvent({
+      info,
+      distribution: 0,
+      threatLevel: 2,
+      analysis: 1,
+      attributes: [{ type: 'comment', value: 'placeholder' }],
+    });
+    env.misp.trackEvent(target.id);
+    const { report, popup } = await openReportAndPopup();
+    for (const value of [SHA256, MD5, C2]) await checkbox(popup, value).check();
+    const clusters = popup.getByRole('combobox', { name: 'Galaxy clusters' });
+    await clusters.fill('APT28');
+    const apt28 = popup
+      .getByRole('listbox', { name: 'Galaxy clusters found' })
+      .getByRole('option')
+      .filter({ hasText: /^APT28/ });
+    await apt28.first().click();
+    await popup.getByText('Add to an existing event').click();
+    expect(
+      await popup
+        .getByText(/^Also added: the page as event report, 1 galaxy cluster\(s\), objects\.$/)
+        .count(),
+    ).toBe(1);
+    await popup.getByRole('searchbox', { name: 'Search events' }).fill('existing Paper Lantern');
+    const select = popup.getByRole('combobox', { name: 'Existing event' });
+    await expect.poll(() => select.textContent(), { timeout: 10_000 }).toContain(info);
+    await select.selectOption({
+      label: (await select.locator('option').filter({ hasText: info }).first().textContent())!,
+    });
+    await popup.getByRole('button', { name: 'Add to existing event' }).click();
+    await popup.getByRole('list', { name: 'Added attributes' }).waitFor({ timeout: 20_000 });
+    expect(await popup.getByText('Event report attached.').count()).toBeGreaterThan(0);
+
+    const event = await env.misp.client.getEvent(target.id);
+    const file = event.Object.find((object) => object.name === 'file');
+    expect(file?.Attribute.map((a) => a.value).sort()).toEqual([FILE_NAME, MD5, SHA256].sort());
+    expect(event.Attribute.find((a) => a.value === C2)).toMatchObject({ comment: 'C2 server' });
+    expect(event.Galaxy?.flatMap((galaxy) => galaxy.GalaxyCluster.map((c) => c.value))).toContain('APT28');
+    const reports = await reportsOf(target.id);
+    expect(reports).toHaveLength(1);
+    const references = [
+      ...reports[0]!.EventReport.content.matchAll(/@\[attribute\]\(([0-9a-f-]{36})\)/g),
+    ].map((m) => m[1]);
+    const attributes = [...event.Attribute, ...event.Object.flatMap((object) => object.Attribute)];
+    const byUuid = new Map(attributes.map((attribute) => [attribute.uuid, attribute.value]));
+    expect(references.map((uuid) => byUuid.get(uuid!)).sort()).toEqual([C2, MD5, SHA256].sort());
+    await popup.close();
+    await report.close();
+  });
+
   it('an object undone in the popup files its values as plain attributes', async () => {
     const { report, popup } = await openReportAndPopup();
     await checkbox(popup, SHA256).check();
