@@ -51,6 +51,14 @@ describe("a careful analyst's event from the popup", () => {
       )
       .replace('</article></body>', '</article><footer>Vendor footer</footer></body>');
     pages.setPage('/paper-lantern.html', page);
+    // A page that writes its report a moment after loading (as single-page blogs do).
+    pages.setPage(
+      '/late.html',
+      reportPage(
+        'Late report',
+        `<p>Loading…</p><script>setTimeout(() => { document.querySelector('article').insertAdjacentHTML('beforeend', '<table><tr><td>185.220.101[.]61</td><td>Staging server</td></tr></table>'); }, 2500);</script>`,
+      ),
+    );
   });
   const reportUrl = () => `${env.pages.url}/paper-lantern.html`;
 
@@ -221,6 +229,21 @@ describe("a careful analyst's event from the popup", () => {
     const attributes = [...event.Attribute, ...event.Object.flatMap((object) => object.Attribute)];
     const byUuid = new Map(attributes.map((attribute) => [attribute.uuid, attribute.value]));
     expect(references.map((uuid) => byUuid.get(uuid!)).sort()).toEqual([C2, MD5, SHA256].sort());
+    await popup.close();
+    await report.close();
+  });
+
+  it('a popup opened before the page has its indicators fills in as they come, without reopening', async () => {
+    const report = await env.browser.context.newPage();
+    await report.goto(`${env.pages.url}/late.html`);
+    const tabId = (await tabIdOf(env.browser.worker, `${env.pages.url}/late.html`))!;
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    await popup.getByText('No indicators found on this page yet.').waitFor();
+    // The scan and the lookup complete while the popup stays open: the value appears, then its status.
+    await checkbox(popup, '185.220.101.61').waitFor({ timeout: 20_000 });
+    const list = popup.getByRole('list', { name: 'Indicators on this page' });
+    await expect.poll(() => list.textContent(), { timeout: 20_000 }).toMatch(/185\.220\.101\.61\s*New/);
+    expect(await popup.getByText('No indicators found on this page yet.').count()).toBe(0);
     await popup.close();
     await report.close();
   });
