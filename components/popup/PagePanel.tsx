@@ -28,6 +28,9 @@ import { useDraft } from './page/useDraft';
 import { usePageContent } from './page/usePageContent';
 import { usePageIndicators } from './page/usePageIndicators';
 import { useSubmissions } from './page/useSubmissions';
+import { PdfBar } from './pdf/PdfBar';
+import { ScanFile } from './pdf/ScanFile';
+import { usePdfTab } from './pdf/usePdfTab';
 import { Submissions } from './Submissions';
 import type { TagState } from './TagInput';
 import './page-panel.css';
@@ -54,6 +57,17 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FormField, string[]>>>({});
+  const [attachReportFile, setAttachReportFile] = useState(false);
+
+  // A PDF tab: the background reads it, then its indicators are the page's.
+  const pdf = usePdfTab(tab, async () => {
+    const read = await load();
+    // The PDF's title replaces the viewer's as the default event info (unless the analyst typed one).
+    change((old) =>
+      old.form.info === tab.title.trim() ? { ...old, form: { ...old.form, info: read.title } } : old,
+    );
+  });
+  const readablePdf = pdf.phase === 'read' && !pdf.problem;
 
   useEffect(() => {
     void load();
@@ -154,7 +168,11 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     setOutcome(null);
     try {
       const submission = withExtras(
-        instanceId ? { ...built.submission, instanceId } : built.submission,
+        {
+          ...built.submission,
+          ...(instanceId ? { instanceId } : {}),
+          ...(attachReportFile && readablePdf ? { attachReportFile: true } : {}),
+        },
         built.submission.info,
       );
       const result = await sendToBackground('events/create', submission);
@@ -188,6 +206,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   return (
     <section aria-label="Page" class="sl-page">
       <p class="hint sl-page-title">{page?.title || tab.title || tab.url}</p>
+      <PdfBar state={pdf} tabId={tab.id} />
       {topProblems.map((problem) => (
         <p key={problem} class="status-error">
           {problem}
@@ -199,6 +218,15 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
         <>
           <IndicatorList items={items} instances={lookupInstances} draft={draft} onChange={select} />
           <ScanText onFound={(found) => change((old) => addExtras(old, found))} />
+          <ScanFile
+            onFound={(found, name) =>
+              // Filed like a page: the file's name is the event info, and there is no page link to add.
+              change((old) => ({
+                ...addExtras(old, found),
+                form: { ...old.form, info: name, includeUrl: false },
+              }))
+            }
+          />
           <EventForm
             form={draft.form}
             onForm={setForm}
@@ -222,6 +250,9 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             onCreate={(event) => void createEvent(event)}
             outcome={outcome}
             fieldErrors={fieldErrors}
+            reportFile={
+              readablePdf ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
+            }
           />
           <ExistingEvent
             tabId={tab.id}

@@ -18,12 +18,6 @@ export const DISTRIBUTIONS = [
 ] as const;
 /** The distribution that needs a sharing group. */
 export const SHARING_GROUP_DISTRIBUTION = 4;
-export const THREAT_LEVELS = [
-  { id: 1, label: 'High' },
-  { id: 2, label: 'Medium' },
-  { id: 3, label: 'Low' },
-  { id: 4, label: 'Undefined' },
-] as const;
 export const ANALYSIS_LEVELS = [
   { id: 0, label: 'Initial' },
   { id: 1, label: 'Ongoing' },
@@ -170,6 +164,16 @@ export const ReportInputSchema = z.object({
 export type ReportInput = z.infer<typeof ReportInputSchema>;
 
 /** A new event as the popup submits it (built from a draft by `buildSubmission`). */
+/** A report file filed as a MISP `attachment` attribute: its name and its bytes in base64. */
+export const MAX_REPORT_FILE_BYTES = 20 * 1024 * 1024;
+export const ReportFileSchema = z.object({
+  name: z.string().min(1).max(255),
+  data: z
+    .string()
+    .max(Math.ceil(MAX_REPORT_FILE_BYTES / 3) * 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+});
+
 export const EventSubmissionSchema = z.object({
   /** Client uuid: outbox id and the event's uuid. */
   key: z.string().uuid(),
@@ -188,6 +192,10 @@ export const EventSubmissionSchema = z.object({
   attributes: z.array(AttributeInputSchema).max(5000),
   objects: z.array(ObjectInputSchema).max(2000).optional(),
   report: ReportInputSchema.optional(),
+  /** "Attach report file": the background adds the tab's PDF as an `attachment` (lib/pdf/attachment.ts). */
+  attachReportFile: z.boolean().optional(),
+  /** The report file itself, once the background has read it (what the outbox keeps and sends). */
+  attachment: ReportFileSchema.optional(),
 });
 export type EventSubmission = z.infer<typeof EventSubmissionSchema>;
 

@@ -20,14 +20,12 @@ import {
   AttributeAddResponseSchema,
   AttributeRestSearchResponseSchema,
   CheckValueResponseSchema,
-  DescribeTypesResponseSchema,
   EventEnvelopeSchema,
   EventIndexResponseSchema,
   EventReportAddResponseSchema,
   EventRestSearchResponseSchema,
   GalaxyClusterSearchResponseSchema,
   type MispAttribute,
-  type MispDescribeTypes,
   type MispEvent,
   type MispSighting,
   type MispTagListItem,
@@ -116,6 +114,8 @@ export interface AttributeDraft {
   uuid?: string;
   distribution?: number;
   tags?: string[];
+  /** An `attachment`'s file, base64 (MISP stores it and never echoes it back). */
+  data?: string;
 }
 
 /** A MISP object for `createEvent`: the template (by uuid and version, never by name: obs 134). */
@@ -278,10 +278,6 @@ export class MispClient {
         siteAdmin: me.Role.perm_site_admin,
       },
     };
-  }
-
-  async describeTypes(): Promise<MispDescribeTypes> {
-    return (await this.get('/attributes/describeTypes', DescribeTypesResponseSchema)).result;
   }
 
   // --- lookups ------------------------------------------------------------------------------
@@ -913,6 +909,7 @@ function attributeBody(draft: AttributeDraft): Record<string, unknown> {
     ...(draft.comment === undefined ? {} : { comment: draft.comment }),
     ...(draft.uuid === undefined ? {} : { uuid: draft.uuid }),
     ...(draft.distribution === undefined ? {} : { distribution: draft.distribution }),
+    ...(draft.data === undefined ? {} : { data: draft.data }),
     ...(draft.tags === undefined || draft.tags.length === 0
       ? {}
       : { Tag: draft.tags.map((name) => ({ name })) }),

@@ -16,13 +16,18 @@ export const MispFlag = z
   .transform((value) => value === true || value === 1 || value === '1');
 const OptionalText = z.string().nullish();
 
-export const AttributeTagSchema = z.object({
+/** Tags on events (events/view, events/add, events/restSearch). */
+export const EventTagSchema = z.object({
   id: MispId,
   name: z.string(),
   colour: z.string().optional(),
   numerical_value: z.union([z.string(), z.number()]).nullish(),
   is_galaxy: MispFlag.optional(),
   local: MispFlag.optional(),
+});
+
+/** Tags on attributes: an event's tag shape, plus the flag `includeEventTags` sets. */
+export const AttributeTagSchema = EventTagSchema.extend({
   /** Set on event tags copied onto an attribute by `includeEventTags` (`1` or `true`). */
   inherited: MispFlag.optional(),
 });
@@ -108,16 +113,6 @@ export type MispAttribute = z.infer<typeof AttributeSchema>;
 
 export const AttributeRestSearchResponseSchema = z.object({
   response: z.object({ Attribute: z.array(AttributeSchema) }),
-});
-
-/** Tags on events (events/view, events/add, events/restSearch). */
-export const EventTagSchema = z.object({
-  id: MispId,
-  name: z.string(),
-  colour: z.string().optional(),
-  numerical_value: z.union([z.string(), z.number()]).nullish(),
-  is_galaxy: MispFlag.optional(),
-  local: MispFlag.optional(),
 });
 
 export const MispObjectSchema = z.object({
@@ -307,17 +302,6 @@ export const WarninglistIndexResponseSchema = z.object({
     }),
   ),
 });
-
-/** attributes/describeTypes: wrapped in `result`, unlike the spec (obs 082). */
-export const DescribeTypesResponseSchema = z.object({
-  result: z.object({
-    sane_defaults: z.record(z.string(), z.object({ default_category: z.string(), to_ids: MispFlag })),
-    types: z.array(z.string()),
-    categories: z.array(z.string()),
-    category_type_mappings: z.record(z.string(), z.array(z.string())),
-  }),
-});
-export type MispDescribeTypes = z.infer<typeof DescribeTypesResponseSchema>['result'];
 
 /** servers/getVersion (obs 001): the `perm_*` here are the key's EFFECTIVE permissions. */
 export const VersionResponseSchema = z.object({

@@ -5,10 +5,12 @@ import {
   DISTRIBUTIONS,
   type EventForm as Form,
   SHARING_GROUP_DISTRIBUTION,
-  THREAT_LEVELS,
 } from '../../../lib/events/model';
 import type { ObjectProposal } from '../../../lib/events/objects';
 import { PAP_CHOICES, TLP_CHOICES } from '../../../lib/events/taxonomies';
+import { countText } from '../../../lib/format/count';
+import { THREAT_LEVEL_CHOICES } from '../../../lib/threat-level';
+import { AttachReportFile } from '../pdf/AttachReportFile';
 import { TagInput, type TagState } from '../TagInput';
 import { ClusterInput } from './ClusterInput';
 import { Checkbox, Choice, FieldErrors, invalidProps } from './Fields';
@@ -40,11 +42,13 @@ export interface EventFormProps {
   outcome: Outcome | null;
   /** MISP's field errors from the last attempt, by field. */
   fieldErrors: Partial<Record<FormField, string[]>>;
+  /** On a readable PDF tab: "Attach report file". */
+  reportFile?: { checked: boolean; onChange: (checked: boolean) => void };
 }
 
 /** The selects after Distribution, as data: the form field each sets, its control and its options. */
 const LEVELS = [
-  { field: 'threatLevel', id: 'event-threat', label: 'Threat level', options: THREAT_LEVELS },
+  { field: 'threatLevel', id: 'event-threat', label: 'Threat level', options: THREAT_LEVEL_CHOICES },
   { field: 'analysis', id: 'event-analysis', label: 'Analysis', options: ANALYSIS_LEVELS },
 ] as const;
 const TAXONOMIES = [
@@ -161,6 +165,7 @@ export function EventForm(props: EventFormProps) {
       <Checkbox checked={form.includeUrl} onChange={(includeUrl) => onForm({ includeUrl })}>
         Include page URL
       </Checkbox>
+      {props.reportFile && <AttachReportFile {...props.reportFile} />}
       {props.pageRead && (
         <>
           <Checkbox checked={attachReport} onChange={(value) => onForm({ attachReport: value })}>
@@ -188,7 +193,7 @@ export function EventForm(props: EventFormProps) {
         <button type="button" class="primary" disabled={props.busy} onClick={props.onCreate}>
           Create event
         </button>
-        <span class="hint">{`${props.selected} indicator${props.selected === 1 ? '' : 's'} selected`}</span>
+        <span class="hint">{`${countText(props.selected, 'indicator')} selected`}</span>
       </div>
       <OutcomeView outcome={props.outcome} />
     </section>

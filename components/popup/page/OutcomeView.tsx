@@ -1,10 +1,9 @@
 import type { SubmissionView } from '../../../lib/events/model';
+import { countText } from '../../../lib/format/count';
 
 export type Outcome =
   | { kind: 'error'; message: string; problems?: string[] }
   | { kind: 'done'; view: SubmissionView };
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** What became of "Create event": the problems, the queue, or the filed event with its extras. */
 export function OutcomeView({ outcome }: { outcome: Outcome | null }) {
@@ -50,13 +49,13 @@ export function OutcomeView({ outcome }: { outcome: Outcome | null }) {
       {filed?.report && !filed.report.attached && (
         <p class="status-warn">{`The event report was not attached: ${filed.report.problem ?? 'MISP refused it'}`}</p>
       )}
-      {filed?.objects ? <p>{`${plural(filed.objects, 'object', 'objects')} filed.`}</p> : null}
+      {filed?.objects ? <p>{`${countText(filed.objects, 'object')} filed.`}</p> : null}
       {filed?.clusters && filed.clusters.length > 0 && (
         <p>{`Galaxy clusters: ${filed.clusters.join(', ')}`}</p>
       )}
       {filed && filed.dropped.length > 0 && (
         <div class="status-warn">
-          <p>{`MISP dropped ${plural(filed.dropped.length, 'attribute', 'attributes')}:`}</p>
+          <p>{`MISP dropped ${countText(filed.dropped.length, 'attribute')}:`}</p>
           <ul aria-label="Dropped attributes">
             {filed.dropped.map((item) => (
               <li key={`${item.type}:${item.value}`}>{`${item.value} (${item.type}): ${item.reason}`}</li>
