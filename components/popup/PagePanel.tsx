@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { buildSubmission, groupedSelection, readyToFile, selectedAttributes } from '../../lib/events/build';
-import type { ClusterMatch } from '../../lib/events/clusters';
 import { addExtras } from '../../lib/events/drafts';
 import { type FormField, placeFieldErrors } from '../../lib/events/field-errors';
 import {
@@ -12,8 +11,7 @@ import {
   SHARING_GROUP_DISTRIBUTION,
 } from '../../lib/events/model';
 import { proposeObjects } from '../../lib/events/objects';
-import { contentText, type PageContent, paragraphCount } from '../../lib/events/page-content';
-import type { ValueStatus } from '../../lib/lookup/status';
+import { paragraphCount } from '../../lib/events/page-content';
 import type { ResponseOf } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
 import { ExistingEvent } from './ExistingEvent';
@@ -25,6 +23,7 @@ import { EventForm } from './page/EventForm';
 import type { Outcome } from './page/OutcomeView';
 import { ScanText } from './page/ScanText';
 import { useDraft } from './page/useDraft';
+import { useExtraStatuses, useMentionedClusters, useSharingGroups } from './page/useFormSources';
 import { usePageContent } from './page/usePageContent';
 import { usePageIndicators } from './page/usePageIndicators';
 import { useSubmissions } from './page/useSubmissions';
@@ -39,8 +38,6 @@ type Setup = Extract<ResponseOf<'events/setup'>, { ok: true }>['data'];
 
 /** Pages with more paragraphs than this get "Attach page as event report" on by default. */
 const REPORT_PARAGRAPHS = 3;
-/** Page text sent to find the galaxy clusters it names. */
-const MENTION_TEXT = 300_000;
 
 /** The popup's "Page" panel: the tab's indicators, and filing them as a MISP event. */
 export function PagePanel({ tab }: { tab: PopupTab }) {
@@ -268,48 +265,4 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
       <Submissions items={submissions} onRetry={retry} onDiscard={discard} />
     </section>
   );
-}
-
-/** Statuses for indicators that came from pasted text or a selection. */
-function useExtraStatuses(draft: Draft | null) {
-  const [statuses, setStatuses] = useState<Record<string, ValueStatus>>({});
-  const extraKey = draft?.extras.map((extra) => extra.value).join('\n') ?? '';
-  useEffect(() => {
-    const missing = (draft?.extras ?? []).filter((extra) => !statuses[extra.value]);
-    if (missing.length === 0) return;
-    void sendToBackground('lookup/values', { indicators: missing }).then((result) => {
-      if (result.ok) setStatuses((old) => ({ ...old, ...result.data.statuses }));
-    });
-  }, [extraKey]);
-  return statuses;
-}
-
-/** The galaxy clusters the page names ("Mentioned on this page"), asked once per page and instance. */
-function useMentionedClusters(content: PageContent | null, instanceId: string | undefined) {
-  const [mentioned, setMentioned] = useState<ClusterMatch[]>([]);
-  useEffect(() => {
-    if (!content || !instanceId) return;
-    const text = contentText(content).slice(0, MENTION_TEXT);
-    let live = true;
-    void sendToBackground('events/clusters', { instanceId, search: '', mentionsIn: text }).then(
-      (result) => live && result.ok && setMentioned(result.data.mentioned),
-    );
-    return () => {
-      live = false;
-    };
-  }, [content, instanceId]);
-  return mentioned;
-}
-
-/** The instance's sharing groups, asked when Distribution is "Sharing group". */
-function useSharingGroups(wanted: boolean, instanceId: string | undefined) {
-  const [groups, setGroups] = useState<Array<{ id: string; name: string }>>();
-  useEffect(() => {
-    if (!wanted) return;
-    setGroups(undefined);
-    void sendToBackground('events/sharing-groups', instanceId ? { instanceId } : {}).then((result) =>
-      setGroups(result.ok ? result.data : []),
-    );
-  }, [wanted, instanceId]);
-  return groups;
 }
