@@ -190,6 +190,14 @@ describe('grouping into objects', () => {
       ['domain-ip', ['domain', 'ip']],
       ['url', ['url', 'host', 'ip']],
     ]);
+    // A host and an IP in one sentence are not paired; on a line of nothing but indicators they are.
+    const prose = pageUnits(
+      read(
+        '<article><p>The loader beacons to 198.51.100[.]4 and pulls its second stage from bad-cdn[.]net.</p><pre>bad-cdn[.]net    198.51.100[.]4</pre></article>',
+      ),
+    );
+    expect(proposeObjects(prose.slice(0, 1), selected)).toEqual([]);
+    expect(proposeObjects(prose, selected).map((o) => o.template)).toEqual(['domain-ip']);
     // Two samples on one row are not one file; values not selected are never grouped.
     expect(proposeObjects(units, [attribute('md5', md5)])).toEqual([
       expect.objectContaining({
