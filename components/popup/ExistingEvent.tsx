@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AttributeInput, SubmissionView } from '../../lib/events/model';
+import type { AttributeInput, AttributesSubmission, SubmissionView } from '../../lib/events/model';
 import { sendToBackground } from '../../lib/runtime';
 
 type Recent = { id: string; info: string; date: string; org: string };
@@ -9,12 +9,18 @@ export function ExistingEvent({
   tabId,
   instanceId,
   attributes,
+  prepare,
+  extras = [],
   onDone,
 }: {
   tabId: number;
   /** The instance chosen in the form ("MISP instance"): its events are listed and added to. */
   instanceId?: string | undefined;
   attributes: AttributeInput[];
+  /** What is filed: the selection as attributes and objects, the report, the clusters (as for a new event). */
+  prepare?: () => Pick<AttributesSubmission, 'attributes' | 'objects' | 'report' | 'clusters'>;
+  /** The extras that come along ("the page as event report", "1 galaxy cluster(s)"), said before adding. */
+  extras?: readonly string[];
   onDone: () => Promise<void>;
 }) {
   const [search, setSearch] = useState('');
@@ -57,7 +63,7 @@ export function ExistingEvent({
         ...(instanceId ? { instanceId } : {}),
         eventId: target.id,
         eventInfo: target.info,
-        attributes,
+        ...(prepare ? prepare() : { attributes }),
       });
       if (!answer.ok) setError(answer.error.message);
       else {
@@ -90,6 +96,7 @@ export function ExistingEvent({
         ))}
       </select>
       {events && events.length === 0 && <p class="hint">No matching events.</p>}
+      {extras.length > 0 && <p class="hint">{`Also added: ${extras.join(', ')}.`}</p>}
       <div class="row">
         <button type="button" disabled={busy} onClick={(event) => void add(event)}>
           Add to existing event
@@ -117,6 +124,14 @@ export function ExistingEvent({
                 <li key={item.value} class="status-error">{`${item.value}: ${item.reason}`}</li>
               ))}
             </ul>
+          )}
+          {added?.report?.attached && <p>Event report attached.</p>}
+          {added?.report && !added.report.attached && (
+            <p class="status-warn">{`The event report was not attached: ${added.report.problem ?? 'MISP refused it'}`}</p>
+          )}
+          {added?.objects ? <p>{`${added.objects} object(s) added.`}</p> : null}
+          {added?.clusters && added.clusters.length > 0 && (
+            <p>{`Galaxy clusters: ${added.clusters.join(', ')}`}</p>
           )}
           {added && (
             <a href={added.url} target="_blank" rel="noreferrer">

@@ -1,13 +1,17 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { buildSubmission, readyToFile, selectedAttributes } from '../../lib/events/build';
-import type { ClusterMatch } from '../../lib/events/clusters';
+import { buildSubmission, groupedSelection, readyToFile, selectedAttributes } from '../../lib/events/build';
 import { addExtras } from '../../lib/events/drafts';
 import { type FormField, placeFieldErrors } from '../../lib/events/field-errors';
-import { type Draft, type EventForm as Form, SHARING_GROUP_DISTRIBUTION } from '../../lib/events/model';
+import {
+  type AttributeInput,
+  type Draft,
+  type EventForm as Form,
+  type ObjectInput,
+  SHARING_GROUP_DISTRIBUTION,
+} from '../../lib/events/model';
 import { proposeObjects } from '../../lib/events/objects';
-import { contentText, type PageContent, paragraphCount } from '../../lib/events/page-content';
-import type { ValueStatus } from '../../lib/lookup/status';
+import { paragraphCount } from '../../lib/events/page-content';
 import type { ResponseOf } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
 import { ExistingEvent } from './ExistingEvent';
@@ -20,6 +24,7 @@ import { EventForm } from './page/EventForm';
 import type { Outcome } from './page/OutcomeView';
 import { ScanText } from './page/ScanText';
 import { useDraft } from './page/useDraft';
+import { useExtraStatuses, useMentionedClusters, useSharingGroups } from './page/useFormSources';
 import { usePageContent } from './page/usePageContent';
 import { usePageIndicators } from './page/usePageIndicators';
 import { useSubmissions } from './page/useSubmissions';
@@ -34,8 +39,6 @@ type Setup = Extract<ResponseOf<'events/setup'>, { ok: true }>['data'];
 
 /** Pages with more paragraphs than this get "Attach page as event report" on by default. */
 const REPORT_PARAGRAPHS = 3;
-/** Page text sent to find the galaxy clusters it names. */
-const MENTION_TEXT = 300_000;
 
 /** The popup's "Page" panel: the tab's indicators, and filing them as a MISP event. */
 export function PagePanel({ tab }: { tab: PopupTab }) {
@@ -127,6 +130,38 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     await Promise.all([refresh(), load()]);
   };
 
+  const reportWanted = draft ? (draft.form.attachReport ?? reportByDefault) : false;
+  /** Client uuids for what is filed, and the page as a report referencing them (when asked for). */
+  const withExtras = <T extends { attributes: AttributeInput[]; objects?: ObjectInput[] }>(
+    payload: T,
+    name: string,
+  ) =>
+    readyToFile(payload, {
+      uuid: () => crypto.randomUUID(),
+      ...(reportWanted && content && page
+        ? { report: { name, content, page: { url: page.url, title: page.title, readAt: new Date() } } }
+        : {}),
+    });
+  /** "Add to existing event" gets the same report, clusters, objects and comments as a new event. */
+  const existingExtras = () => {
+    if (!draft) return { attributes: selection };
+    const ready = withExtras(
+      groupedSelection(draft, selection, objects),
+      draft.form.info || page?.title || '',
+    );
+    const clusters = draft.form.clusters.flatMap((cluster) =>
+      cluster.id ? [{ ...cluster, id: cluster.id }] : [],
+    );
+    return { ...ready, ...(clusters.length > 0 ? { clusters } : {}) };
+  };
+  const extrasSummary = draft
+    ? [
+        reportWanted && content ? 'the page as event report' : '',
+        draft.form.clusters.length > 0 ? `${draft.form.clusters.length} galaxy cluster(s)` : '',
+        draft.form.groupObjects && objects.length > draft.form.ungrouped.length ? 'objects' : '',
+      ].filter(Boolean)
+    : [];
+
   const createEvent = async (event: MouseEvent) => {
     if (!event.isTrusted || !draft || busy) return;
     if (!built?.ok) {
@@ -136,18 +171,14 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     setBusy(true);
     setOutcome(null);
     try {
-      const attach = (draft.form.attachReport ?? reportByDefault) && content && page;
-      const filed = {
-        ...built.submission,
-        ...(instanceId ? { instanceId } : {}),
-        ...(attachReportFile && readablePdf ? { attachReportFile: true } : {}),
-      };
-      const submission = readyToFile(filed, {
-        uuid: () => crypto.randomUUID(),
-        ...(attach
-          ? { report: { content, page: { url: page.url, title: page.title, readAt: new Date() } } }
-          : {}),
-      });
+      const submission = withExtras(
+        {
+          ...built.submission,
+          ...(instanceId ? { instanceId } : {}),
+          ...(attachReportFile && readablePdf ? { attachReportFile: true } : {}),
+        },
+        built.submission.info,
+      );
       const result = await sendToBackground('events/create', submission);
       if (result.ok) {
         setOutcome({ kind: 'done', view: result.data });
@@ -235,56 +266,18 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
               readablePdf ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
             }
           />
-          <ExistingEvent tabId={tab.id} instanceId={instanceId} attributes={selection} onDone={finish} />
+          <ExistingEvent
+            tabId={tab.id}
+            instanceId={instanceId}
+            attributes={selection}
+            prepare={existingExtras}
+            extras={extrasSummary}
+            onDone={finish}
+          />
           <ExportBar attributes={selection} event={built?.ok ? built.submission : undefined} />
         </>
       )}
       <Submissions items={submissions} onRetry={retry} onDiscard={discard} />
     </section>
   );
-}
-
-/** Statuses for indicators that came from pasted text or a selection. */
-function useExtraStatuses(draft: Draft | null) {
-  const [statuses, setStatuses] = useState<Record<string, ValueStatus>>({});
-  const extraKey = draft?.extras.map((extra) => extra.value).join('\n') ?? '';
-  useEffect(() => {
-    const missing = (draft?.extras ?? []).filter((extra) => !statuses[extra.value]);
-    if (missing.length === 0) return;
-    void sendToBackground('lookup/values', { indicators: missing }).then((result) => {
-      if (result.ok) setStatuses((old) => ({ ...old, ...result.data.statuses }));
-    });
-  }, [extraKey]);
-  const add = (more: Record<string, ValueStatus>) => setStatuses((old) => ({ ...old, ...more }));
-  return [statuses, add] as const;
-}
-
-/** The galaxy clusters the page names ("Mentioned on this page"), asked once per page and instance. */
-function useMentionedClusters(content: PageContent | null, instanceId: string | undefined) {
-  const [mentioned, setMentioned] = useState<ClusterMatch[]>([]);
-  useEffect(() => {
-    if (!content || !instanceId) return;
-    const text = contentText(content).slice(0, MENTION_TEXT);
-    let live = true;
-    void sendToBackground('events/clusters', { instanceId, search: '', mentionsIn: text }).then(
-      (result) => live && result.ok && setMentioned(result.data.mentioned),
-    );
-    return () => {
-      live = false;
-    };
-  }, [content, instanceId]);
-  return mentioned;
-}
-
-/** The instance's sharing groups, asked when Distribution is "Sharing group". */
-function useSharingGroups(wanted: boolean, instanceId: string | undefined) {
-  const [groups, setGroups] = useState<Array<{ id: string; name: string }>>();
-  useEffect(() => {
-    if (!wanted) return;
-    setGroups(undefined);
-    void sendToBackground('events/sharing-groups', instanceId ? { instanceId } : {}).then((result) =>
-      setGroups(result.ok ? result.data : []),
-    );
-  }, [wanted, instanceId]);
-  return groups;
 }

@@ -5,6 +5,7 @@ import {
   type EventSubmission,
   type ItemChoice,
   type ObjectInput,
+  type ReportInput,
   SHARING_GROUP_DISTRIBUTION,
 } from './model';
 import { type ObjectProposal, splitIntoObjects } from './objects';
@@ -87,6 +88,20 @@ export function eventTags(form: Draft['form']): string[] {
 
 export type BuildResult = { ok: true; submission: EventSubmission } | { ok: false; problems: string[] };
 
+/** The selection as filed: the objects the analyst kept (when grouping is on), the rest as plain attributes. */
+export function groupedSelection(
+  draft: Draft,
+  chosen: AttributeInput[],
+  proposals: readonly ObjectProposal[] | undefined,
+): { attributes: AttributeInput[]; objects: ObjectInput[] } {
+  if (!draft.form.groupObjects || !proposals) return { attributes: chosen, objects: [] };
+  const split = splitIntoObjects(chosen, proposals, new Set(draft.form.ungrouped));
+  return {
+    attributes: split.attributes,
+    objects: split.objects.map((object) => ({ template: object.template, attributes: object.members })),
+  };
+}
+
 export const SHARING_GROUP_MISSING = 'Choose a sharing group: Distribution is "Sharing group".';
 
 /** Checks a draft and turns it into the event submission the background files. */
@@ -102,16 +117,10 @@ export function buildSubmission(
   if (chosen.length === 0) problems.push('Select at least one indicator.');
   const sharingGroup = draft.form.distribution === SHARING_GROUP_DISTRIBUTION;
   if (sharingGroup && !draft.form.sharingGroupId) problems.push(SHARING_GROUP_MISSING);
-  const grouped =
-    draft.form.groupObjects && options.objects
-      ? splitIntoObjects(chosen, options.objects, new Set(draft.form.ungrouped))
-      : { attributes: chosen, objects: [] };
+  const grouped = groupedSelection(draft, chosen, options.objects);
   const link = draft.form.includeUrl ? linkAttribute(draft.url) : undefined;
   const attributes = link ? [...grouped.attributes, link] : grouped.attributes;
-  const objects: ObjectInput[] = grouped.objects.map((object) => ({
-    template: object.template,
-    attributes: object.members,
-  }));
+  const { objects } = grouped;
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -138,10 +147,10 @@ export function buildSubmission(
  * report (when asked for) is written with references to those uuids. Made once, at "Create event":
  * the outbox keeps it, so a retry sends the same uuids.
  */
-export function readyToFile(
-  submission: EventSubmission,
-  options: { uuid: () => string; report?: { content: PageContent; page: ReportPage } },
-): EventSubmission {
+export function readyToFile<T extends { attributes: AttributeInput[]; objects?: ObjectInput[] | undefined }>(
+  submission: T,
+  options: { uuid: () => string; report?: { name: string; content: PageContent; page: ReportPage } },
+): T & { report?: ReportInput } {
   const attributes = submission.attributes.map((attribute) => ({ ...attribute, uuid: options.uuid() }));
   const objects = submission.objects?.map((object) => ({
     ...object,
@@ -155,7 +164,7 @@ export function readyToFile(
   const report = options.report
     ? {
         uuid: options.uuid(),
-        name: submission.info.slice(0, 255),
+        name: options.report.name.trim().slice(0, 255) || 'Page report',
         content: reportMarkdown(options.report.content, options.report.page, references),
       }
     : undefined;

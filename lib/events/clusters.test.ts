@@ -39,6 +39,8 @@ describe('galaxy clusters for the event form', () => {
   it('finds a cluster by a synonym ("Fancy Bear" is APT28), names before synonyms', () => {
     const [first] = searchClusters(clusters, 'fancy bear');
     expect(first).toEqual({
+      // The id of APT28 in MISP 2.5.1's import of these galaxies (obs 147).
+      id: '1194',
       value: 'APT28',
       galaxy: 'Threat Actor',
       tag: 'misp-galaxy:threat-actor="APT28"',

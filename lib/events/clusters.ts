@@ -14,6 +14,7 @@ export const MAX_CLUSTERS = 40_000;
 const PAGE_SIZE = 1000;
 
 export const IndexedClusterSchema = z.object({
+  id: z.string().regex(/^[1-9][0-9]{0,18}$/),
   value: z.string().max(255),
   tagName: z.string().max(255),
   galaxy: z.string().max(255),
@@ -24,6 +25,7 @@ export type IndexedCluster = z.infer<typeof IndexedClusterSchema>;
 
 /** What the form shows for a cluster: its name, galaxy, the tag that attaches it, and why it matched. */
 export interface ClusterMatch {
+  id: string;
   value: string;
   galaxy: string;
   tag: string;
@@ -65,6 +67,7 @@ export async function clusterIndex(
 
 function compact(cluster: IndexedCluster): IndexedCluster {
   return {
+    id: cluster.id,
     value: cluster.value.slice(0, 255),
     tagName: cluster.tagName.slice(0, 255),
     galaxy: cluster.galaxy.slice(0, 255),
@@ -75,6 +78,7 @@ function compact(cluster: IndexedCluster): IndexedCluster {
 
 function asMatch(cluster: IndexedCluster, matched?: string): ClusterMatch {
   return {
+    id: cluster.id,
     value: cluster.value,
     galaxy: cluster.galaxy,
     tag: cluster.tagName,

@@ -11,6 +11,7 @@ import {
   updateDraft,
   watchDraft,
 } from './drafts';
+import { emptyDraft } from './model';
 
 const tab = { id: 4, url: 'https://blog.example/post', title: 'A post' };
 
@@ -81,33 +82,11 @@ describe('drafts per tab', () => {
     expect(indicatorsInText('hxxp://a-bad-site[.]xyz/p')).toMatchObject([
       { type: 'url', value: 'http://a-bad-site.xyz/p', count: 1 },
     ]);
-    const draft = addExtras({ ...fakeDraft() }, indicatorsInText('1.2.3.4'), false);
+    const draft = addExtras(
+      emptyDraft({ id: 1, url: '', title: '' }, crypto.randomUUID()),
+      indicatorsInText('1.2.3.4'),
+      false,
+    );
     expect(draft.selected).toEqual({});
   });
 });
-
-function fakeDraft() {
-  return {
-    key: '0b8a6c1e-7f0e-4d7e-9f3b-2d6a8b1c4e5f',
-    tabId: 1,
-    url: '',
-    selected: {},
-    extras: [],
-    form: {
-      info: '',
-      date: '2024-01-01',
-      distribution: 0,
-      threatLevel: 4,
-      analysis: 0,
-      tlp: '',
-      pap: '',
-      tags: [],
-      includeUrl: true,
-      publish: false,
-      groupObjects: true,
-      ungrouped: [],
-      clusters: [],
-    },
-    updatedAt: 0,
-  };
-}

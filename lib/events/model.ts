@@ -45,6 +45,11 @@ export type ExtraIndicator = z.infer<typeof ExtraIndicatorSchema>;
 
 /** A galaxy cluster chosen in "Galaxy clusters": attached through its tag (`misp-galaxy:…="…"`). */
 export const ClusterChoiceSchema = z.object({
+  /** The cluster's MISP id (attaching to an existing event goes by id, obs 153). */
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/)
+    .optional(),
   tag: z.string().min(1).max(255),
   value: z.string().min(1).max(255),
   galaxy: z.string().max(255),
@@ -202,7 +207,14 @@ export const AttributesSubmissionSchema = z.object({
   instanceId: z.string().max(200).optional(),
   eventId: z.string().regex(/^[1-9][0-9]{0,18}$/),
   eventInfo: z.string().max(65_535),
-  attributes: z.array(AttributeInputSchema).min(1).max(5000),
+  attributes: z.array(AttributeInputSchema).max(5000),
+  objects: z.array(ObjectInputSchema).max(2000).optional(),
+  report: ReportInputSchema.optional(),
+  /** Galaxy clusters to attach (by id). */
+  clusters: z
+    .array(ClusterChoiceSchema.required({ id: true }))
+    .max(50)
+    .optional(),
 });
 export type AttributesSubmission = z.infer<typeof AttributesSubmissionSchema>;
 
@@ -230,6 +242,9 @@ export const AttributesAddedSchema = z.object({
   added: z.array(z.string()),
   duplicates: z.array(z.string()),
   invalid: z.array(z.object({ value: z.string(), reason: z.string() })),
+  report: z.object({ attached: z.boolean(), problem: z.string().optional() }).optional(),
+  objects: z.number().int().optional(),
+  clusters: z.array(z.string()).optional(),
 });
 export type AttributesAdded = z.infer<typeof AttributesAddedSchema>;
 

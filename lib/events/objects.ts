@@ -1,10 +1,10 @@
 import type { AttributeInput } from './model';
-import type { PageUnit } from './page-units';
+import { onlyIndicators, type PageUnit } from './page-units';
 
 /**
  * "Group into objects": selected values the page presents together become MISP objects — hashes and
- * a file name on one row or line a `file`, a URL with its host and IP a `url`, a domain or host with
- * its IP a `domain-ip`. Everything else stays a plain attribute. The templates are MISP's own
+ * a file name on one row or line a `file`; on a table row (or a line holding only indicators) a URL
+ * with its host and IP a `url`, a domain or host with its IP a `domain-ip`. Everything else stays a plain attribute. The templates are MISP's own
  * (misp-objects); which MISP type goes in which relation is data, here.
  */
 
@@ -57,7 +57,12 @@ export function proposeObjects(
       const attribute = byValue.get(value);
       return attribute && !claimed.has(value) ? [attribute] : [];
     });
-    for (const proposal of [fileObject(unit, here), urlObject(here), domainIpObject(here)]) {
+    // A host and an IP in a sentence need not belong together; on a table row, or a line of nothing
+    // but indicators ("evil[.]com 203.0.113[.]7"), they do.
+    const paired =
+      unit.kind === 'row' || unit.cells.every((cell, i) => onlyIndicators(cell, unit.found[i] ?? []));
+    const network = paired ? [urlObject(here), domainIpObject(here)] : [];
+    for (const proposal of [fileObject(unit, here), ...network]) {
       if (!proposal || proposal.members.some((member) => claimed.has(member.value))) continue;
       for (const member of proposal.members) if (member.type !== 'filename') claimed.add(member.value);
       proposals.push(proposal);

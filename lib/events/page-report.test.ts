@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { markdownToHtml } from '../../test/e2e/report-pages';
 import { readyToFile } from './build';
 import { contextComments, shorten } from './context';
-import type { AttributeInput } from './model';
+import type { AttributeInput, EventSubmission } from './model';
 import { proposeObjects, splitIntoObjects } from './objects';
 import { type PageContent, PageContentSchema, paragraphCount, readPageContent } from './page-content';
 import { pageUnits } from './page-units';
@@ -190,6 +190,14 @@ describe('grouping into objects', () => {
       ['domain-ip', ['domain', 'ip']],
       ['url', ['url', 'host', 'ip']],
     ]);
+    // A host and an IP in one sentence are not paired; on a line of nothing but indicators they are.
+    const prose = pageUnits(
+      read(
+        '<article><p>The loader beacons to 198.51.100[.]4 and pulls its second stage from bad-cdn[.]net.</p><pre>bad-cdn[.]net    198.51.100[.]4</pre></article>',
+      ),
+    );
+    expect(proposeObjects(prose.slice(0, 1), selected)).toEqual([]);
+    expect(proposeObjects(prose, selected).map((o) => o.template)).toEqual(['domain-ip']);
     // Two samples on one row are not one file; values not selected are never grouped.
     expect(proposeObjects(units, [attribute('md5', md5)])).toEqual([
       expect.objectContaining({
@@ -259,32 +267,30 @@ describe('the event report', () => {
     );
     let n = 0;
     const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-    const filed = readyToFile(
-      {
-        key: '0b8a6c1e-7f0e-4d7e-9f3b-2d6a8b1c4e5f',
-        tabId: 1,
-        info: 'Campaign',
-        date: '2026-12-02',
-        distribution: 0,
-        threatLevel: 2,
-        analysis: 0,
-        published: false,
-        tags: [],
-        attributes: [attribute('domain', 'bad-cdn.net')],
-        objects: [
-          {
-            template: 'file',
-            attributes: [
-              {
-                ...attribute('sha256', '54f31af3176813e02ea68ef786e4d3cea27d26934b484e73cf575dcad6ba2b0a'),
-                relation: 'sha256',
-              },
-            ],
-          },
-        ],
-      },
-      { uuid, report: { content, page } },
-    );
+    const submission: EventSubmission = {
+      key: '0b8a6c1e-7f0e-4d7e-9f3b-2d6a8b1c4e5f',
+      tabId: 1,
+      info: 'Campaign',
+      date: '2026-12-02',
+      distribution: 0,
+      threatLevel: 2,
+      analysis: 0,
+      published: false,
+      tags: [],
+      attributes: [attribute('domain', 'bad-cdn.net')],
+      objects: [
+        {
+          template: 'file',
+          attributes: [
+            {
+              ...attribute('sha256', '54f31af3176813e02ea68ef786e4d3cea27d26934b484e73cf575dcad6ba2b0a'),
+              relation: 'sha256',
+            },
+          ],
+        },
+      ],
+    };
+    const filed = readyToFile(submission, { uuid, report: { name: submission.info, content, page } });
     expect(filed.attributes[0]?.uuid).toBe('00000000-0000-4000-8000-000000000001');
     expect(filed.objects?.[0]?.uuid).toBe('00000000-0000-4000-8000-000000000002');
     expect(filed.objects?.[0]?.attributes[0]?.uuid).toBe('00000000-0000-4000-8000-000000000003');

@@ -173,3 +173,36 @@ describe('sharingGroups (158, 160)', () => {
     expect(await clientWith(fakeFetch(loadTranscript('158')).fetch).sharingGroups()).toEqual([]);
   });
 });
+
+describe('addObject (135) and attachCluster (153), for an existing event', () => {
+  it('adds an object by template uuid in the path, its attributes with relation and category', async () => {
+    const transcript = loadTranscript('135');
+    const { fetch, calls } = fakeFetch(transcript);
+    const sent = (transcript.request.body as { Attribute: Array<Record<string, string>> }).Attribute;
+    const object = await clientWith(fetch).addObject('70', {
+      uuid: 'fe93f540-fafb-40fa-ad4e-205ad499019c',
+      name: 'file',
+      metaCategory: 'file',
+      templateUuid: '688c46fb-5edb-40a3-8273-1af7923e2215',
+      templateVersion: '24',
+      attributes: sent.map((a) => ({
+        type: a.type!,
+        value: a.value!,
+        relation: a.object_relation!,
+        category: a.category!,
+      })),
+    });
+    expect(path(calls[0]?.url)).toBe('/objects/add/70/688c46fb-5edb-40a3-8273-1af7923e2215');
+    const body = calls[0]!.body as { Object: { uuid: string; Attribute: unknown[] } };
+    expect(body.Object.uuid).toBe('fe93f540-fafb-40fa-ad4e-205ad499019c');
+    expect(body.Object.Attribute).toEqual(sent);
+    expect(object).toEqual({ id: '639', uuid: 'fe93f540-fafb-40fa-ad4e-205ad499019c' });
+  });
+
+  it('attaches a cluster by its id, sent as a number', async () => {
+    const { fetch, calls } = fakeFetch(loadTranscript('153'));
+    await clientWith(fetch).attachCluster('73', '779');
+    expect(path(calls[0]?.url)).toBe('/galaxies/attachCluster/73/event');
+    expect(calls[0]?.body).toEqual({ Galaxy: { target_id: 779 } });
+  });
+});

@@ -29,6 +29,7 @@ import {
   type MispEvent,
   type MispSighting,
   type MispTagListItem,
+  ObjectAddResponseSchema,
   ObjectTemplateIndexResponseSchema,
   SavedResponseSchema,
   SharingGroupIndexResponseSchema,
@@ -547,6 +548,42 @@ export class MispClient {
       if (texts.some((text) => /uuid provided is not unique/i.test(text)))
         return { id: '', uuid: report.uuid, alreadyExisted: true };
       throw error;
+    }
+  }
+
+  /**
+   * Adds an object to an existing event (objects/add/{event}/{template uuid}, obs 135), with its
+   * client uuid; each attribute carries its category (obs 132).
+   */
+  async addObject(eventId: string, object: ObjectDraft): Promise<{ id: string; uuid: string }> {
+    const id = checkedId(eventId, 'event');
+    const template = checkedId(object.templateUuid, 'object template');
+    const { Attribute, ...header } = objectBody(object);
+    const answer = await this.post(
+      `/objects/add/${id}/${template}`,
+      { Object: { ...header, Attribute } },
+      ObjectAddResponseSchema,
+    );
+    return { id: answer.Object.id, uuid: answer.Object.uuid };
+  }
+
+  /** Attaches a galaxy cluster to an event by the cluster's id (galaxies/attachCluster, obs 153). */
+  async attachCluster(eventId: string, clusterId: string): Promise<void> {
+    const id = checkedId(eventId, 'event');
+    const cluster = checkedId(clusterId, 'galaxy cluster');
+    const answer = await this.post(
+      `/galaxies/attachCluster/${id}/event`,
+      { Galaxy: { target_id: Number(cluster) } },
+      SavedResponseSchema,
+    );
+    if (answer.saved === false) {
+      throw new MispError(
+        'validation',
+        `MISP did not attach the cluster: ${answer.message ?? answer.name ?? ''}`,
+        {
+          mispMessage: answer.message,
+        },
+      );
     }
   }
 

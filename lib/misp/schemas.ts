@@ -164,6 +164,11 @@ export const EventReportAddResponseSchema = z.object({
   EventReport: z.object({ id: MispId, uuid: z.string(), event_id: MispId, name: z.string() }),
 });
 
+/** objects/add: `{"Object": {..., "Attribute": [...]}}` (obs 135, 137, 138). */
+export const ObjectAddResponseSchema = z.object({
+  Object: z.object({ id: MispId, uuid: z.string(), name: z.string() }),
+});
+
 /** objectTemplates/index: a bare array of `{ObjectTemplate, Organisation}` without elements (obs 131). */
 export const ObjectTemplateIndexResponseSchema = z.array(
   z.object({

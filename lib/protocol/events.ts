@@ -3,6 +3,7 @@ import { AttributesSubmissionSchema, EventSubmissionSchema, SubmissionViewSchema
 import { type MessageSpec, Result } from './result';
 
 const ClusterMatchSchema = z.object({
+  id: z.string(),
   value: z.string(),
   galaxy: z.string(),
   tag: z.string(),

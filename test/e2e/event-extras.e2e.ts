@@ -51,6 +51,14 @@ describe("a careful analyst's event from the popup", () => {
       )
       .replace('</article></body>', '</article><footer>Vendor footer</footer></body>');
     pages.setPage('/paper-lantern.html', page);
+    // A page that writes its report a moment after loading (as single-page blogs do).
+    pages.setPage(
+      '/late.html',
+      reportPage(
+        'Late report',
+        `<p>Loading…</p><script>setTimeout(() => { document.querySelector('article').insertAdjacentHTML('beforeend', '<table><tr><td>185.220.101[.]61</td><td>Staging server</td></tr></table>'); }, 2500);</script>`,
+      ),
+    );
   });
   const reportUrl = () => `${env.pages.url}/paper-lantern.html`;
 
@@ -169,6 +177,73 @@ describe("a careful analyst's event from the popup", () => {
     const attributes = [...event.Attribute, ...event.Object.flatMap((object) => object.Attribute)];
     const byUuid = new Map(attributes.map((attribute) => [attribute.uuid, attribute.value]));
     expect(uuids.map((uuid) => byUuid.get(uuid!)).sort()).toEqual([C2, MD5, SHA256, PAYLOAD_HOST].sort());
+    await popup.close();
+    await report.close();
+  });
+
+  it('adding to an existing event brings the same report, cluster, objects and comments', async () => {
+    const info = `${env.misp.namePrefix} existing Paper Lantern`;
+    const target = await env.misp.client.createEvent({
+      info,
+      distribution: 0,
+      threatLevel: 2,
+      analysis: 1,
+      attributes: [{ type: 'comment', value: 'placeholder' }],
+    });
+    env.misp.trackEvent(target.id);
+    const { report, popup } = await openReportAndPopup();
+    for (const value of [SHA256, MD5, C2]) await checkbox(popup, value).check();
+    const clusters = popup.getByRole('combobox', { name: 'Galaxy clusters' });
+    await clusters.fill('APT28');
+    const apt28 = popup
+      .getByRole('listbox', { name: 'Galaxy clusters found' })
+      .getByRole('option')
+      .filter({ hasText: /^APT28/ });
+    await apt28.first().click();
+    await popup.getByText('Add to an existing event').click();
+    expect(
+      await popup
+        .getByText(/^Also added: the page as event report, 1 galaxy cluster\(s\), objects\.$/)
+        .count(),
+    ).toBe(1);
+    await popup.getByRole('searchbox', { name: 'Search events' }).fill('existing Paper Lantern');
+    const select = popup.getByRole('combobox', { name: 'Existing event' });
+    await expect.poll(() => select.textContent(), { timeout: 10_000 }).toContain(info);
+    await select.selectOption({
+      label: (await select.locator('option').filter({ hasText: info }).first().textContent())!,
+    });
+    await popup.getByRole('button', { name: 'Add to existing event' }).click();
+    await popup.getByRole('list', { name: 'Added attributes' }).waitFor({ timeout: 20_000 });
+    expect(await popup.getByText('Event report attached.').count()).toBeGreaterThan(0);
+
+    const event = await env.misp.client.getEvent(target.id);
+    const file = event.Object.find((object) => object.name === 'file');
+    expect(file?.Attribute.map((a) => a.value).sort()).toEqual([FILE_NAME, MD5, SHA256].sort());
+    expect(event.Attribute.find((a) => a.value === C2)).toMatchObject({ comment: 'C2 server' });
+    expect(event.Galaxy?.flatMap((galaxy) => galaxy.GalaxyCluster.map((c) => c.value))).toContain('APT28');
+    const reports = await reportsOf(target.id);
+    expect(reports).toHaveLength(1);
+    const references = [
+      ...reports[0]!.EventReport.content.matchAll(/@\[attribute\]\(([0-9a-f-]{36})\)/g),
+    ].map((m) => m[1]);
+    const attributes = [...event.Attribute, ...event.Object.flatMap((object) => object.Attribute)];
+    const byUuid = new Map(attributes.map((attribute) => [attribute.uuid, attribute.value]));
+    expect(references.map((uuid) => byUuid.get(uuid!)).sort()).toEqual([C2, MD5, SHA256].sort());
+    await popup.close();
+    await report.close();
+  });
+
+  it('a popup opened before the page has its indicators fills in as they come, without reopening', async () => {
+    const report = await env.browser.context.newPage();
+    await report.goto(`${env.pages.url}/late.html`);
+    const tabId = (await tabIdOf(env.browser.worker, `${env.pages.url}/late.html`))!;
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    await popup.getByText('No indicators found on this page yet.').waitFor();
+    // The scan and the lookup complete while the popup stays open: the value appears, then its status.
+    await checkbox(popup, '185.220.101.61').waitFor({ timeout: 20_000 });
+    const list = popup.getByRole('list', { name: 'Indicators on this page' });
+    await expect.poll(() => list.textContent(), { timeout: 20_000 }).toMatch(/185\.220\.101\.61\s*New/);
+    expect(await popup.getByText('No indicators found on this page yet.').count()).toBe(0);
     await popup.close();
     await report.close();
   });

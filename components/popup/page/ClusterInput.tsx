@@ -59,7 +59,7 @@ export function ClusterInput({
     setFound([]);
     setOpen(false);
     if (!chosen.has(match.tag))
-      onChange([...clusters, { tag: match.tag, value: match.value, galaxy: match.galaxy }]);
+      onChange([...clusters, { id: match.id, tag: match.tag, value: match.value, galaxy: match.galaxy }]);
   };
 
   return (

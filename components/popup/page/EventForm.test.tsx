@@ -41,7 +41,7 @@ const FILE_OBJECT: ObjectProposal = {
     },
   ],
 };
-const APT28 = { value: 'APT28', galaxy: 'Threat Actor', tag: 'misp-galaxy:threat-actor="APT28"' };
+const APT28 = { id: '1194', value: 'APT28', galaxy: 'Threat Actor', tag: 'misp-galaxy:threat-actor="APT28"' };
 
 describe('EventForm, the "New event" form', () => {
   const point = mountPoint();
@@ -194,7 +194,7 @@ describe('EventForm, the "New event" form', () => {
     await act(() => {
       option?.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
     });
-    expect(form.clusters).toEqual([{ tag: APT28.tag, value: 'APT28', galaxy: 'Threat Actor' }]);
+    expect(form.clusters).toEqual([{ id: '1194', tag: APT28.tag, value: 'APT28', galaxy: 'Threat Actor' }]);
     expect(point.root.querySelector('[aria-label="Chosen galaxy clusters"]')?.textContent).toContain(
       'Threat Actor',
     );

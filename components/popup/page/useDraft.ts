@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { clearDraft, draftFor, updateDraft, watchDraft } from '../../../lib/events/drafts';
 import { type Draft, emptyDraft } from '../../../lib/events/model';
 
@@ -9,6 +9,9 @@ import { type Draft, emptyDraft } from '../../../lib/events/model';
  */
 export function useDraft(tab: { id: number; url: string; title: string } | undefined) {
   const [draft, setDraft] = useState<Draft | null>(null);
+  // While the popup's own writes are on their way, the stored draft is older than the form: the
+  // panel adopts it again only once they have all landed (typing is never set back).
+  const writing = useRef(0);
   const tabId = tab?.id;
   const url = tab?.url;
   useEffect(() => {
@@ -17,14 +20,22 @@ export function useDraft(tab: { id: number; url: string; title: string } | undef
     void draftFor(tab).then((loaded) => {
       if (!controller.signal.aborted) setDraft(loaded);
     });
-    watchDraft(tab.id, (stored) => stored && stored.url === tab.url && setDraft(stored), controller.signal);
+    watchDraft(
+      tab.id,
+      (stored) => writing.current === 0 && stored && stored.url === tab.url && setDraft(stored),
+      controller.signal,
+    );
     return () => controller.abort();
   }, [tabId, url]);
 
   const change = (edit: (draft: Draft) => Draft) => {
     if (!tab || !draft) return;
-    setDraft(edit(draft));
-    void updateDraft(tab, edit).then(setDraft);
+    setDraft((current) => (current ? edit(current) : current));
+    writing.current++;
+    void updateDraft(tab, edit).then((stored) => {
+      writing.current--;
+      if (writing.current === 0) setDraft(stored);
+    });
   };
   /** After a filing: the draft is done; the next one gets a new key. */
   const reset = async () => {

@@ -19,8 +19,10 @@ export interface PageIndicators {
 const FOLLOW_MS = 2000;
 
 /**
- * The tab's indicators as the background has them (`tab/indicators`), followed every 2 s while some
- * are still being looked up (checking, or failed and asked again).
+ * The tab's indicators as the background has them (`tab/indicators`), followed every 2 s while the
+ * page has none yet (its scan may still be running, or the page still loading its text) or some are
+ * still being looked up (checking, or failed and asked again): the list fills in and statuses change
+ * in place while the popup is open.
  */
 export function usePageIndicators(tab: PopupTab) {
   const [page, setPage] = useState<PageIndicators>();
@@ -40,7 +42,10 @@ export function usePageIndicators(tab: PopupTab) {
     return { url, title };
   }, [tab.id]);
 
-  const waiting = page?.items.some((item) => item.status.status === 'pending' || item.status.retry) ?? false;
+  const waiting =
+    page !== undefined &&
+    (page.items.length === 0 ||
+      page.items.some((item) => item.status.status === 'pending' || item.status.retry));
   useEffect(() => {
     if (!waiting) return;
     const timer = setInterval(() => void load(), FOLLOW_MS);

@@ -4,6 +4,7 @@ import {
   type AttributeInput,
   type AttributesAdded,
   AttributesAddedSchema,
+  type AttributesSubmission,
   AttributesSubmissionSchema,
   type EventFiled,
   EventFiledSchema,
@@ -143,6 +144,44 @@ async function afterFiling(services: BackgroundServices, values: string[], tabId
   }
 }
 
+/**
+ * An existing event's extras: objects, galaxy clusters and the report. What an earlier attempt of
+ * this submission already added (the event is read first) is not added again: objects and the report
+ * by their client uuids, clusters by their tags.
+ */
+async function addExtras(
+  client: MispClient,
+  instance: MispInstance,
+  submission: AttributesSubmission,
+): Promise<Pick<AttributesAdded, 'objects' | 'clusters' | 'report'>> {
+  const { objects = [], clusters = [], report } = submission;
+  if (objects.length === 0 && clusters.length === 0 && !report) return {};
+  const event = await client.getEvent(submission.eventId);
+  const haveObjects = new Set(event.Object.map((object) => object.uuid));
+  const haveTags = new Set(event.Tag.map((tag) => tag.name));
+  const grouped = objects.length > 0 ? objectDrafts(objects, await templatesOf(instance, client)) : undefined;
+  if (grouped && grouped.loose.length > 0)
+    await client.addAttributes(submission.eventId, grouped.loose.map(toDraft));
+  let added = 0;
+  for (const object of grouped?.objects ?? []) {
+    if (!object.uuid || !haveObjects.has(object.uuid)) await client.addObject(submission.eventId, object);
+    added++;
+  }
+  for (const cluster of clusters)
+    if (!haveTags.has(cluster.tag)) await client.attachCluster(submission.eventId, cluster.id);
+  const reported =
+    report && (event.EventReport ?? []).some((row) => row.uuid === report.uuid)
+      ? { attached: true }
+      : report
+        ? await attachReport(client, submission.eventId, report)
+        : undefined;
+  return {
+    ...(added > 0 ? { objects: added } : {}),
+    ...(clusters.length > 0 ? { clusters: clusters.map((cluster) => cluster.value) } : {}),
+    ...(reported ? { report: reported } : {}),
+  };
+}
+
 /** The outbox senders for `event` and `attributes`. */
 export function registerEventSenders(outbox: Outbox, services: BackgroundServices): void {
   outbox.register('event', {
@@ -194,13 +233,7 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
         ...(created.event ? { objects: created.event.Object.length } : {}),
         ...(clusters.length > 0 ? { clusters } : {}),
       };
-      await afterFiling(
-        services,
-        [...submission.attributes, ...(submission.objects ?? []).flatMap((object) => object.attributes)].map(
-          (attribute) => attribute.value,
-        ),
-        submission.tabId,
-      );
+      await afterFiling(services, filedValues(submission), submission.tabId);
       return result;
     },
   });
@@ -210,6 +243,7 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
       const instance = await requireInstance(record.instanceId);
       const client = await clientFor(instance);
       const outcomes = await client.addAttributes(submission.eventId, submission.attributes.map(toDraft));
+      const extras = await addExtras(client, instance, submission);
       const result: AttributesAdded = {
         eventId: submission.eventId,
         url: client.eventUrl(submission.eventId),
@@ -218,15 +252,22 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
         invalid: outcomes.flatMap((o) =>
           o.outcome === 'invalid' ? [{ value: o.draft.value, reason: o.message }] : [],
         ),
+        ...extras,
       };
-      await afterFiling(
-        services,
-        submission.attributes.map((attribute) => attribute.value),
-        submission.tabId,
-      );
+      await afterFiling(services, filedValues(submission), submission.tabId);
       return result;
     },
   });
+}
+
+/** Every value a submission files, plain or in an object: their cached statuses go stale. */
+function filedValues(submission: {
+  attributes: AttributeInput[];
+  objects?: ObjectInput[] | undefined;
+}): string[] {
+  return [...submission.attributes, ...(submission.objects ?? []).flatMap((object) => object.attributes)].map(
+    (attribute) => attribute.value,
+  );
 }
 
 export function submissionView(record: OutboxRecord): SubmissionView | undefined {
