@@ -15,6 +15,7 @@ import type { ValueStatus } from '../lookup/status';
 import { ContentCommandSchema } from '../protocol/content-commands';
 import { sendToBackground } from '../runtime';
 import type { Preferences } from '../settings';
+import { SightingIntent } from '../sightings/intent';
 import { CARD_UNDO_MS, SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
 import { createOverlay, type MarkKind, type Overlay } from './overlay';
 import { occurrenceRange, pruneDetached, type ScanResult, scanRoots } from './page-scan';
@@ -98,6 +99,8 @@ class PageSession {
   private pointerInCard = false;
   private cardState: HoverCardProps['state'] | undefined;
   private sighting: CardSightingState = freshSightingState();
+  /** The client key of the sighting being asked for (kept across a "background restarted"). */
+  private readonly sightingIntent = new SightingIntent();
   private undoTimer: number | undefined;
 
   constructor(
@@ -416,7 +419,9 @@ class PageSession {
       values: [value],
       type,
       ...(instanceId === undefined ? {} : { instanceId }),
+      key: this.sightingIntent.keyFor(JSON.stringify([value, type, instanceId])),
     });
+    this.sightingIntent.answered(answer);
     if (this.cardValue !== value) return;
     this.sighting.busy = false;
     if (!answer.ok) {

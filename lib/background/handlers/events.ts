@@ -11,6 +11,7 @@ import {
 } from '../../events/model';
 import { MispClient, MispError } from '../../misp';
 import type { AttributeDraft } from '../../misp/client';
+import { itemUuid } from '../../outbox/client-uuid';
 import type { Outbox } from '../../outbox/outbox';
 import { loadInstances, loadPreferences, type MispInstance } from '../../settings';
 import { toErrorInfo } from '../errors';
@@ -125,7 +126,14 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
       const submission = AttributesSubmissionSchema.parse(record.payload);
       const instance = await requireInstance(record.instanceId);
       const client = await clientFor(instance);
-      const outcomes = await client.addAttributes(submission.eventId, submission.attributes.map(toDraft));
+      // Each attribute carries a client uuid made from the submission's key: a retry sends the same ones.
+      const outcomes = await client.addAttributes(
+        submission.eventId,
+        submission.attributes.map((attribute, index) => ({
+          ...toDraft(attribute),
+          uuid: itemUuid(submission.key, index),
+        })),
+      );
       const result: AttributesAdded = {
         eventId: submission.eventId,
         url: client.eventUrl(submission.eventId),

@@ -159,10 +159,12 @@ export async function recordSightings(
     pageUrl: string;
     sourceTab?: number | undefined;
     instanceId?: string | undefined;
+    /** The client key made at the click; absent: a new one here. */
+    key?: string | undefined;
   },
 ): Promise<ResponseOf<'sightings/record'>> {
   const { outbox, lookups } = services;
-  const { values, type, pageUrl, sourceTab, instanceId } = request;
+  const { values, type, pageUrl, sourceTab, instanceId, key } = request;
   const instances = (await lookupInstances()).filter(
     (instance) => instanceId === undefined || instance.id === instanceId,
   );
@@ -202,7 +204,8 @@ export async function recordSightings(
     };
     records.push(
       await outbox.submit({
-        id: crypto.randomUUID(),
+        // One record per instance, each keyed by the click: a repeated click finds its records.
+        id: key ? `${key}:${instanceId}` : crypto.randomUUID(),
         kind: SIGHTING_KIND,
         instanceId,
         payload,
@@ -232,7 +235,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
       };
     },
 
-    'sightings/record': async ({ values: asked, type, tabId, instanceId }, sender) => {
+    'sightings/record': async ({ values: asked, type, tabId, instanceId, key }, sender) => {
       let values = asked;
       const { lookups } = await services;
       let pageUrl: string;
@@ -277,6 +280,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
         pageUrl,
         sourceTab,
         instanceId,
+        key,
       });
     },
 
