@@ -343,15 +343,19 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
                 Publish
               </label>
             )}
+            {setup?.canAdd === false && <p class="status-warn">{setup.addRefusal}</p>}
             <div class="row">
-              <button
-                type="button"
-                class="primary"
-                disabled={busy}
-                onClick={(event) => void createEvent(event)}
-              >
-                Create event
-              </button>
+              {/* A key whose role may not add (read only) gets no button that MISP would refuse. */}
+              {setup?.canAdd !== false && (
+                <button
+                  type="button"
+                  class="primary"
+                  disabled={busy}
+                  onClick={(event) => void createEvent(event)}
+                >
+                  Create event
+                </button>
+              )}
               <span class="hint">
                 {selection.length} indicator{selection.length === 1 ? '' : 's'} selected
               </span>
@@ -359,19 +363,21 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             <OutcomeView outcome={outcome} />
           </section>
 
-          <ExistingEvent
-            tabId={tab.id}
-            instanceId={instanceId}
-            attributes={selection}
-            onDone={async () => {
-              await clearDraft(tab.id);
-              if (page)
-                setDraftState(
-                  emptyDraft({ id: tab.id, url: page.url, title: page.title }, crypto.randomUUID()),
-                );
-              await refreshSubmissions();
-            }}
-          />
+          {setup?.canAdd !== false && (
+            <ExistingEvent
+              tabId={tab.id}
+              instanceId={instanceId}
+              attributes={selection}
+              onDone={async () => {
+                await clearDraft(tab.id);
+                if (page)
+                  setDraftState(
+                    emptyDraft({ id: tab.id, url: page.url, title: page.title }, crypto.randomUUID()),
+                  );
+                await refreshSubmissions();
+              }}
+            />
+          )}
           <ExportBar attributes={selection} event={built?.ok ? built.submission : undefined} />
         </>
       )}

@@ -14,6 +14,7 @@ import type { AttributeDraft } from '../../misp/client';
 import { itemUuid } from '../../outbox/client-uuid';
 import type { Outbox } from '../../outbox/outbox';
 import { loadInstances, loadPreferences, type MispInstance } from '../../settings';
+import { capabilities } from '../capabilities';
 import { toErrorInfo } from '../errors';
 import type { Handlers } from '../router';
 import type { BackgroundServices } from '../services';
@@ -191,9 +192,6 @@ function common(record: OutboxRecord) {
   };
 }
 
-const SETUP_TTL_MS = 5 * 60_000;
-const setupCache = new Map<string, { at: number; canPublish: boolean; canCreateTags: boolean }>();
-
 export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
   /** Submits through the outbox; a validation failure goes back to the form (and leaves no record). */
   async function submit(
@@ -249,33 +247,22 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
         return { ok: true, data: { instance: null, instances, canPublish: false, canCreateTags: false } };
       }
       const ref = { id: instance.id, name: instance.name, url: instance.url };
-      const cached = setupCache.get(instance.id);
-      if (cached && Date.now() - cached.at < SETUP_TTL_MS) {
-        return {
-          ok: true,
-          data: {
-            instance: ref,
-            instances,
-            canPublish: cached.canPublish,
-            canCreateTags: cached.canCreateTags,
-          },
-        };
-      }
       try {
-        const info = await (await clientFor(instance)).testConnection();
-        const entry = {
-          at: Date.now(),
-          canPublish: info.permissions.publish,
-          canCreateTags: info.permissions.tagEditor,
-        };
-        setupCache.set(instance.id, entry);
+        // The one capabilities cache (keyed by instance and key): a new key never shows stale buttons.
+        const { permissions, userEmail, roleName } = await capabilities().get(instance);
         return {
           ok: true,
           data: {
             instance: ref,
             instances,
-            canPublish: entry.canPublish,
-            canCreateTags: entry.canCreateTags,
+            canPublish: permissions.publish,
+            canCreateTags: permissions.tagEditor,
+            canAdd: permissions.add,
+            ...(permissions.add
+              ? {}
+              : {
+                  addRefusal: `Your MISP key (${userEmail}, role ${roleName}) may not create events or add attributes on ${instance.name}.`,
+                }),
           },
         };
       } catch (error) {
