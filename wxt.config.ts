@@ -1,5 +1,10 @@
+import { createRequire } from 'node:module';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+
+/** Entry points that run inside web pages' frames (see the build hook below). */
+const PAGE_LAYER = new Set(['content', 'card']);
+const require = createRequire(import.meta.url);
 
 const ICONS = {
   16: 'icon/16.png',
@@ -15,6 +20,28 @@ export default defineConfig({
   outDir: process.env.SIGHTLINE_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The page layer runs in pages' frames: its eager script (every frame) and the card (injected on
+    // first use) use the browser's own promise-based API instead of the polyfill (about 10 KB to
+    // evaluate each time). The background and the extension's pages keep it.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((entrypoint) => PAGE_LAYER.has(entrypoint.name))) return;
+      const alias = config.resolve?.alias;
+      if (Array.isArray(alias)) {
+        config.resolve!.alias = alias.filter((entry) => entry.find !== 'wxt/browser');
+      } else if (alias && typeof alias === 'object') {
+        delete (alias as Record<string, string>)['wxt/browser'];
+      }
+    },
+    // pdf.js's worker ships as an extension file (pdf.worker.mjs): PDFs are read without loading
+    // code from anywhere else.
+    'build:publicAssets': (_wxt, assets) => {
+      assets.push({
+        absoluteSrc: require.resolve('pdfjs-dist/build/pdf.worker.min.mjs'),
+        relativeDest: 'pdf.worker.mjs',
+      });
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Sightline',
     description:
@@ -32,7 +59,17 @@ export default defineConfig({
         description: 'Scan this page for indicators',
       },
     },
-    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage'],
+    permissions: [
+      'storage',
+      'alarms',
+      'notifications',
+      'contextMenus',
+      'unlimitedStorage',
+      // The hover card is injected into a frame the first time one opens there.
+      'scripting',
+      // Chrome: PDFs are read with pdf.js in an offscreen document (the service worker has no workers).
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+    ],
     // Organisation policy (storage.managed): schema documented in POLICY.md. Chrome reads it from here;
     // Firefox takes the policy from policies.json.
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { cardMessages } from './protocol/card';
 import { eventMessages } from './protocol/events';
 import { lookupMessages } from './protocol/lookups';
 import { pageMessages } from './protocol/pages';
+import { pdfMessages } from './protocol/pdf';
 import type { MessageSpec } from './protocol/result';
 import { seenMessages } from './protocol/seen';
 import { settingsMessages } from './protocol/settings';
@@ -32,6 +34,8 @@ export const protocol = {
   ...watchMessages,
   ...tagMessages,
   ...seenMessages,
+  ...cardMessages,
+  ...pdfMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type Protocol = typeof protocol;

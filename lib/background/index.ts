@@ -5,9 +5,12 @@ import type { RetryState } from '../lookup/retry';
 import { Outbox } from '../outbox/outbox';
 import { forgetPolicy, loadPolicy } from '../settings';
 import { updateBadge } from './badge';
+import { cardHandlers } from './handlers/card';
+import { eventExtraHandlers } from './handlers/event-extras';
 import { eventHandlers, registerEventSenders } from './handlers/events';
 import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
+import { pdfHandlers } from './handlers/pdf';
 import { settingsHandlers } from './handlers/settings';
 import { registerSightingSenders, sightingHandlers } from './handlers/sightings';
 import { tagHandlers } from './handlers/tags';
@@ -33,9 +36,12 @@ const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers
   pageHandlers,
   lookupHandlers,
   eventHandlers,
+  eventExtraHandlers,
   sightingHandlers,
   watchHandlers,
   tagHandlers,
+  cardHandlers,
+  pdfHandlers,
 ];
 
 export function createHandlers(services: Promise<BackgroundServices>): Handlers {

@@ -8,6 +8,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../messages';
+import { toErrorInfo } from './errors';
 
 export type Handler<T extends MessageType> = (
   payload: RequestOf<T>,
@@ -90,14 +91,18 @@ export function createMessageListener(
     }
     const handler = handlers[type] as Handler<typeof type> | undefined;
     if (!handler) return undefined;
+    // Thrown errors are mapped here, once: MISP's own errors keep their kind and field errors.
     const answer = handler(parsed.data as RequestOf<typeof type>, sender).catch(
-      (error: unknown): ResponseOf<typeof type> => ({
-        ok: false,
-        error: {
-          kind: 'internal',
-          message: `Sightline failed to handle ${type}: ${error instanceof Error ? error.message : String(error)}`,
-        },
-      }),
+      (error: unknown): ResponseOf<typeof type> => {
+        const info = toErrorInfo(error);
+        return {
+          ok: false,
+          error:
+            info.kind === 'internal'
+              ? { ...info, message: `Sightline failed to handle ${type}: ${info.message}` }
+              : info,
+        };
+      },
     );
     if (kind !== 'content') return answer;
     // A content script lives in a page: it gets no internal detail (see errorForContentScript).

@@ -28,6 +28,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
       return { ok: true, data: pageScanDecision(sender.url ?? '', preferences, instances) };
     },
+    // References are judged against the frame's own address as the browser gives it, never the payload's.
     'page/extract': async ({ texts }, sender) => {
       // Extraction is the background's work for every tab: one tab gets a bounded share of it.
       const chars = texts.reduce((sum, text) => sum + text.length, 0);
@@ -35,7 +36,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       if (!scope.allow('extractChars', senderFrame(sender).tabId, chars)) {
         return { ok: false, error: RATE_LIMITED };
       }
-      return { ok: true, data: extractTexts(texts) };
+      return { ok: true, data: extractTexts(texts, sender.url === undefined ? {} : { pageUrl: sender.url }) };
     },
     'page/indicators': async ({ title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
@@ -84,8 +85,12 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
     'card/matches': async ({ value }, sender) => {
       const { lookups, tabs, scope } = await services;
       const { tabId, frameId } = senderFrame(sender);
-      // A card opens only for values its own frame found (or looked up): a page cannot probe others.
-      if (!(await scope.ownsValues(tabId, frameId, [value]))) return { ok: false, error: NOT_THIS_PAGE };
+      // A page's card opens only for values its own frame found (or looked up): a page cannot probe
+      // others. (Sightline's reader is an extension page: its own.)
+      const content = fromContentScript(sender);
+      if (content && !(await scope.ownsValues(tabId, frameId, [value]))) {
+        return { ok: false, error: NOT_THIS_PAGE };
+      }
       const [instances, theme, report] = await Promise.all([
         lookupInstances(),
         getTheme(),

@@ -232,6 +232,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
         data: {
           allowed: refused.length < all.length,
           ...(refused.length > 0 ? { reason: refused.map((p) => p.reason ?? '').join(' ') } : {}),
+          instances: all.map(({ instanceId, allowed }) => ({ instanceId, allowed })),
         },
       };
     },
