@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fullTime, relativeTime } from '../lib/format/time';
 import type { Match } from '../lib/lookup/matches';
 import { HoverCard } from './card/HoverCard';
 import { AlertsPanel } from './popup/AlertsPanel';
 import { SightingsPanel } from './popup/SightingsPanel';
+import { useTestRoot } from './test-root';
 
 const NOW = Date.now();
 const TEN_MIN_AGO = NOW - 10 * 60_000;
@@ -51,15 +52,7 @@ function times(root: HTMLElement) {
 const expected = (ms: number) => ({ text: relativeTime(ms, NOW), title: fullTime(ms) });
 
 describe('one way to write time: card, Sightings tab and Alerts', () => {
-  let root: HTMLElement;
-  beforeEach(() => {
-    root = document.createElement('div');
-    document.body.append(root);
-  });
-  afterEach(() => {
-    render(null, root);
-    root.remove();
-  });
+  const mounted = useTestRoot();
 
   it('the card writes "last seen" and its history relative, with the full time on hover', async () => {
     const seconds = Math.floor(TEN_MIN_AGO / 1000);
@@ -85,14 +78,14 @@ describe('one way to write time: card, Sightings tab and Alerts', () => {
             onHistory: () => {},
           }}
         />,
-        root,
+        mounted.current,
       ),
     );
-    expect(times(root)).toEqual([expected(seconds * 1000), expected(seconds * 1000)]);
-    expect(root.textContent).toContain('1 sighting · 2 false positives · 0 expirations');
+    expect(times(mounted.current)).toEqual([expected(seconds * 1000), expected(seconds * 1000)]);
+    expect(mounted.current.textContent).toContain('1 sighting · 2 false positives · 0 expirations');
     // MISP's event day, in the browser's locale (not MISP's "2026-11-24").
-    expect(root.textContent).not.toContain('2026-11-24');
-    expect(root.textContent).not.toContain('UTC');
+    expect(mounted.current.textContent).not.toContain('2026-11-24');
+    expect(mounted.current.textContent).not.toContain('UTC');
   });
 
   it('the Sightings tab writes when each sighting was recorded the same way', async () => {
@@ -115,9 +108,9 @@ describe('one way to write time: card, Sightings tab and Alerts', () => {
         },
       ],
     };
-    await act(() => render(<SightingsPanel tab={{ id: 1, title: '', url: '' }} />, root));
+    await act(() => render(<SightingsPanel tab={{ id: 1, title: '', url: '' }} />, mounted.current));
     await act(async () => {});
-    expect(times(root)).toEqual([expected(TEN_MIN_AGO)]);
+    expect(times(mounted.current)).toEqual([expected(TEN_MIN_AGO)]);
   });
 
   it('the Alerts tab writes alerts and the last check the same way', async () => {
@@ -141,8 +134,8 @@ describe('one way to write time: card, Sightings tab and Alerts', () => {
       lastCheckedAt: TEN_MIN_AGO,
       remembering: false,
     };
-    await act(() => render(<AlertsPanel />, root));
+    await act(() => render(<AlertsPanel />, mounted.current));
     await act(async () => {});
-    expect(times(root)).toEqual([expected(TEN_MIN_AGO), expected(TEN_MIN_AGO)]);
+    expect(times(mounted.current)).toEqual([expected(TEN_MIN_AGO), expected(TEN_MIN_AGO)]);
   });
 });

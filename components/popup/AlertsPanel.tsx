@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import { countText } from '../../lib/format/count';
 import { dayText } from '../../lib/format/time';
 import { sendToBackground } from '../../lib/runtime';
@@ -130,6 +131,14 @@ export function AlertsPanel() {
           )}
           {data.remembering && <p>Indicators you read are remembered for late matches.</p>}
         </div>
+      )}
+      {data?.notificationProblem && (
+        <p class="status-warn" role="note" aria-label="Notifications">
+          {`${data.notificationProblem} `}
+          <a href={browser.runtime.getURL('/options.html')} target="_blank" rel="noreferrer">
+            Open the options
+          </a>
+        </p>
       )}
       {data && data.alerts.length === 0 && <p class="hint">No alerts yet.</p>}
       {data && data.alerts.length > 0 && (

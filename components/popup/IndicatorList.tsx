@@ -1,16 +1,26 @@
-import { useMemo, useState } from 'preact/hooks';
-import { defaultChoice, validChoice } from '../../lib/events/build';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { validChoice } from '../../lib/events/build';
 import type { Draft, ItemChoice } from '../../lib/events/model';
+import { countText } from '../../lib/format/count';
 import { kindSpec, mispTypeChoice } from '../../lib/indicators';
 import { noteHints, noteStatus, offeredForFiling } from '../../lib/indicators/notes';
 import type { LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { ListedValue } from '../../lib/lookup/derived-rows';
 import { statusText } from '../../lib/lookup/status-text';
+import { choiceFor } from '../../lib/selection';
 
 /** A listed value; a derived row (a URL's host, an e-mail's domain) names what it comes from. */
 export type ListedItem = ListedValue;
 
 export { statusText };
+
+/** "4 of 156 shown, 0 selected" while a filter is typed; "156 indicators, 0 selected" otherwise. */
+export function listCountText(shown: number, total: number, selected: number, filtering: boolean): string {
+  return filtering
+    ? `${shown.toLocaleString()} of ${total.toLocaleString()} shown, ${selected.toLocaleString()} selected`
+    : `${countText(total, 'indicator')}, ${selected.toLocaleString()} selected`;
+}
 
 /** "Indicators on this page": grouped by type, one checkbox per value, options for the selected ones. */
 export function IndicatorList({
@@ -18,30 +28,44 @@ export function IndicatorList({
   draft,
   onChange,
   instances = [],
+  pasted = [],
+  empty = 'No indicators found on this page yet.',
 }: {
   items: ListedItem[];
   draft: Draft;
   onChange: (selected: Draft['selected']) => void;
   /** The lookup instances (names the instances in status lines when there are several). */
   instances?: readonly LookupInstanceView[];
+  /** Values added from pasted text (not on the page): listed together, first, as "From pasted text". */
+  pasted?: readonly string[];
+  /** What to say when there is nothing to list (why the page has nothing). */
+  empty?: ComponentChildren;
 }) {
   const [filter, setFilter] = useState('');
-  const visible = useMemo(() => {
-    const term = filter.trim().toLowerCase();
-    return term
-      ? items.filter(
-          (item) => item.value.toLowerCase().includes(term) || item.original.toLowerCase().includes(term),
-        )
-      : items;
-  }, [items, filter]);
+  const term = filter.trim().toLowerCase();
+  const visible = useMemo(
+    () =>
+      term
+        ? items.filter(
+            (item) => item.value.toLowerCase().includes(term) || item.original.toLowerCase().includes(term),
+          )
+        : items,
+    [items, term],
+  );
+  const pastedSet = useMemo(() => new Set(pasted), [pasted]);
   const groups = useMemo(() => {
+    const fromText: ListedItem[] = [];
     const byKind = new Map<ListedItem['type'], ListedItem[]>();
     for (const item of visible) {
-      if (!item.derivedFrom && item.note?.reference === undefined)
-        byKind.set(item.type, [...(byKind.get(item.type) ?? []), item]);
+      if (item.derivedFrom || item.note?.reference !== undefined) continue;
+      if (pastedSet.has(item.value)) fromText.push(item);
+      else byKind.set(item.type, [...(byKind.get(item.type) ?? []), item]);
     }
-    return [...byKind];
-  }, [visible]);
+    const byType = [...byKind].map(([kind, group]) => ({ key: kind, title: kindSpec(kind).label, group }));
+    return fromText.length > 0
+      ? [{ key: 'pasted', title: 'From pasted text', group: fromText }, ...byType]
+      : byType;
+  }, [visible, pastedSet]);
   // The page's own site, publishers' and vendors' sites, contact addresses: listed apart.
   const references = useMemo(
     () => visible.filter((item) => !item.derivedFrom && item.note?.reference !== undefined),
@@ -58,14 +82,20 @@ export function IndicatorList({
   }, [visible]);
   const selectedCount = items.filter((item) => draft.selected[item.value]).length;
 
+  // Values just added from pasted text are brought into view, not left somewhere in a long list.
+  const pastedGroup = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (pasted.length > 0) pastedGroup.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [pasted.length]);
+
   const toggle = (item: ListedItem, on: boolean) => {
     const next = { ...draft.selected };
-    if (on) next[item.value] = next[item.value] ?? defaultChoice(item);
+    if (on) next[item.value] = next[item.value] ?? choiceFor(item);
     else delete next[item.value];
     onChange(next);
   };
   const update = (item: ListedItem, patch: Partial<ItemChoice>) => {
-    const current = draft.selected[item.value] ?? defaultChoice(item);
+    const current = draft.selected[item.value] ?? choiceFor(item);
     onChange({ ...draft.selected, [item.value]: validChoice(item, { ...current, ...patch }) });
   };
   const selectAllNew = () => {
@@ -77,7 +107,7 @@ export function IndicatorList({
         offeredForFiling(item.note) &&
         !next[item.value]
       )
-        next[item.value] = defaultChoice(item);
+        next[item.value] = choiceFor(item);
     }
     onChange(next);
   };
@@ -153,16 +183,24 @@ export function IndicatorList({
         <button type="button" onClick={selectAllNew}>
           Select all new
         </button>
+        <button type="button" onClick={() => onChange({})} disabled={selectedCount === 0}>
+          Clear selection
+        </button>
       </div>
       <p class="hint" aria-live="polite">
-        {items.length} indicator{items.length === 1 ? '' : 's'}, {selectedCount} selected
+        {listCountText(visible.length, items.length, selectedCount, term !== '')}
       </p>
-      {items.length === 0 && <p class="hint">No indicators found on this page yet.</p>}
+      {items.length === 0 && empty !== null && <div class="hint sl-empty">{empty}</div>}
       <ul class="sl-indicators" aria-label="Indicators on this page">
-        {groups.map(([kind, group]) => (
-          <li key={kind} class="sl-group">
+        {groups.map(({ key, title, group }) => (
+          <li
+            key={key}
+            class="sl-group"
+            ref={key === 'pasted' ? pastedGroup : undefined}
+            aria-label={key === 'pasted' ? title : undefined}
+          >
             <h3 class="sl-group-title">
-              {kindSpec(kind).label} ({group.length})
+              {title} ({group.length})
             </h3>
             <ul class="sl-group-items">{group.map(row)}</ul>
           </li>

@@ -14,6 +14,7 @@ import { ExistingEvent } from './ExistingEvent';
 import { ExportBar } from './ExportBar';
 import { IndicatorList, type ListedItem } from './IndicatorList';
 import { InstanceGroups } from './InstanceGroups';
+import { notScannedText, PageState } from './PageState';
 import type { PopupTab } from './PopupApp';
 import { EventForm } from './page/EventForm';
 import type { Outcome } from './page/OutcomeView';
@@ -76,7 +77,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   }, [chosenInstance]);
   const instanceId = setup?.instance?.id;
 
-  const extraStatuses = useExtraStatuses(draft);
+  const [extraStatuses, addExtraStatuses] = useExtraStatuses(draft);
   const mentioned = useMentionedClusters(content, instanceId);
   const sharingGroups = useSharingGroups(draft?.form.distribution === SHARING_GROUP_DISTRIBUTION, instanceId);
 
@@ -91,6 +92,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     return list;
   }, [page, draft?.extras, extraStatuses]);
 
+  const pageValues = useMemo(() => new Set(page?.items.map((item) => item.value)), [page]);
   const selection = useMemo(() => (draft ? selectedAttributes(draft, items) : []), [draft, items]);
   const objects = useMemo(() => proposeObjects(units, selection), [units, selection]);
 
@@ -117,7 +119,8 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   const finish = async () => {
     setFieldErrors({});
     await reset();
-    await refresh();
+    // The filed values are in MISP now: the list says so without reopening the popup.
+    await Promise.all([refresh(), load()]);
   };
 
   const createEvent = async (event: MouseEvent) => {
@@ -178,12 +181,20 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
           {problem}
         </p>
       ))}
+      <PageState page={page?.scan} tabId={tab.id} onChanged={load} />
       {grouped && <InstanceGroups items={items} instances={lookupInstances} />}
       {setup?.problem && <p class="status-error">{setup.problem}</p>}
       {draft && (
         <>
-          <IndicatorList items={items} instances={lookupInstances} draft={draft} onChange={select} />
-          <ScanText onFound={(found) => change((old) => addExtras(old, found))} />
+          <IndicatorList
+            items={items}
+            instances={lookupInstances}
+            draft={draft}
+            onChange={select}
+            empty={page?.scan && notScannedText(page.scan) ? null : undefined}
+            pasted={draft.extras.flatMap((extra) => (pageValues.has(extra.value) ? [] : [extra.value]))}
+          />
+          <ScanText pageValues={pageValues} onDraft={change} onStatuses={addExtraStatuses} />
           <ScanFile
             onFound={(found, name) =>
               // Filed like a page: the file's name is the event info, and there is no page link to add.
@@ -247,7 +258,8 @@ function useExtraStatuses(draft: Draft | null) {
       if (result.ok) setStatuses((old) => ({ ...old, ...result.data.statuses }));
     });
   }, [extraKey]);
-  return statuses;
+  const add = (more: Record<string, ValueStatus>) => setStatuses((old) => ({ ...old, ...more }));
+  return [statuses, add] as const;
 }
 
 /** The galaxy clusters the page names ("Mentioned on this page"), asked once per page and instance. */

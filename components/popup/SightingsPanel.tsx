@@ -6,6 +6,7 @@ import { sendToBackground } from '../../lib/runtime';
 import { SightingIntent } from '../../lib/sightings/intent';
 import { SIGHTING_TYPE_LABELS, type SightingType, type SightingView } from '../../lib/sightings/model';
 import { When } from '../When';
+import { notScannedText } from './PageState';
 import type { PopupTab } from './PopupApp';
 
 const STATE_LABELS: Record<SightingView['state'], string> = {
@@ -110,6 +111,8 @@ function RecordRow({ record, onChanged }: { record: SightingView; onChanged(text
  */
 export function SightingsPanel({ tab }: { tab: PopupTab }) {
   const [indicators, setIndicators] = useState<TabIndicators['indicators'] | null>(null);
+  /** Why the page has nothing (not scanned), rather than "nothing in MISP". */
+  const [notScanned, setNotScanned] = useState<string | undefined>(undefined);
   const [instances, setInstances] = useState<LookupInstanceView[]>([]);
   /** '' = every instance that knows the value. */
   const [target, setTarget] = useState('');
@@ -130,6 +133,7 @@ export function SightingsPanel({ tab }: { tab: PopupTab }) {
     void sendToBackground('tab/indicators', { tabId: tab.id }).then((answer) => {
       if (answer.ok) {
         setIndicators(answer.data.indicators.filter((row) => row.status.status === 'known'));
+        setNotScanned(answer.data.page && notScannedText(answer.data.page));
         setInstances(answer.data.instances ?? []);
       } else {
         setIndicators([]);
@@ -181,7 +185,9 @@ export function SightingsPanel({ tab }: { tab: PopupTab }) {
         <p class="hint">Recording sightings is not available: {permission.reason}</p>
       )}
       {indicators === null && <p class="hint">Loading…</p>}
-      {indicators && indicators.length === 0 && <p class="hint">No indicator on this page is in MISP.</p>}
+      {indicators && indicators.length === 0 && (
+        <p class="hint">{notScanned ?? 'No indicator on this page is in MISP.'}</p>
+      )}
       {indicators && indicators.length > 0 && (
         <>
           <ul style={{ listStyle: 'none', padding: 0 }} aria-label="Known indicators on this page">

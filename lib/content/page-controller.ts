@@ -1,7 +1,6 @@
 import type { Extraction, PageIndicator } from '../indicators/page-indicators';
 import { markKind } from '../lookup/mark-kind';
 import type { ValueStatus } from '../lookup/status';
-import { threatLevel } from '../threat-level';
 import { OccurrenceIndex } from './hit-test';
 import { ask } from './messaging';
 import { createOverlay, type Overlay } from './overlay';

@@ -1,7 +1,7 @@
 import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import { type ChromeGlobal, currentWorker } from './browser';
-import { boxOfNode, callOnNode, clickBox, findByRole, hoverUntilCard, readMarks } from './cdp';
+import { boxOfNode, callOnNode, clickBox, findByRole, hoverUntilCard, readMarks, textOf } from './cdp';
 import type { MispTarget } from './misp-target';
 
 /**
@@ -104,6 +104,12 @@ export async function openCard(page: Page, original: string, value: string) {
     .poll(async () => findByRole(page, 'link', 'Open event in MISP'), { timeout: 10_000 })
     .toBeTruthy();
   return dialog;
+}
+
+/** The open card's text (the dialog named "MISP matches for <value>"), or '' when it is not open. */
+export async function cardText(page: Page, value: string): Promise<string> {
+  const dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`);
+  return dialog ? textOf(page, dialog.backendNodeId) : '';
 }
 
 /**

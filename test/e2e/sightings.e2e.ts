@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { configureInstance, type ExtensionBrowser, tabIdOf } from './browser';
 import { cdp, findByRole, textOf } from './cdp';
 import { useE2eEnvironment } from './fixture';
-import { clickInCard, openCard, waitForKnownMarks } from './helpers';
+import { cardText, clickInCard, openCard, waitForKnownMarks } from './helpers';
 import type { MispTarget } from './misp-target';
 import type { PageServer } from './page-server';
 
@@ -14,11 +14,6 @@ import type { PageServer } from './page-server';
 
 const NAMES = ['record', 'fp', 'undo', 'synthetic', 'down', 'bulk-a', 'bulk-b', 'source'] as const;
 type Name = (typeof NAMES)[number];
-
-async function cardText(page: Page, value: string): Promise<string> {
-  const dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`);
-  return dialog ? textOf(page, dialog.backendNodeId) : '';
-}
 
 /** What a page script holding the node could do: synthetic click and key events (isTrusted false). */
 async function syntheticActivate(page: Page, backendNodeId: number) {

@@ -3,6 +3,7 @@ import type { LookupInstanceView } from '../../../lib/lookup/by-instance';
 import { withDerivedRows } from '../../../lib/lookup/derived-rows';
 import { sendToBackground } from '../../../lib/runtime';
 import type { ListedItem } from '../IndicatorList';
+import type { PageScanView } from '../PageState';
 import type { PopupTab } from '../PopupApp';
 
 export interface PageIndicators {
@@ -11,6 +12,8 @@ export interface PageIndicators {
   items: ListedItem[];
   problems: string[];
   instances: LookupInstanceView[];
+  /** Whether and why the tab is (not) scanned, judged now from its own URL. */
+  scan?: PageScanView;
 }
 
 const FOLLOW_MS = 2000;
@@ -32,6 +35,7 @@ export function usePageIndicators(tab: PopupTab) {
       items: result.ok ? withDerivedRows(result.data.indicators) : [],
       problems: result.ok ? result.data.problems : [result.error.message],
       instances: result.ok ? (result.data.instances ?? []) : [],
+      ...(result.ok && result.data.page ? { scan: result.data.page } : {}),
     });
     return { url, title };
   }, [tab.id]);

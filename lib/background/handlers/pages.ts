@@ -20,14 +20,33 @@ function mayReport(decision: ScanDecision): boolean {
 
 import { rememberPageIndicators } from './watch';
 
+async function scanDecisionFor(url: string): Promise<ScanDecision> {
+  const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
+  return pageScanDecision(url, preferences, instances);
+}
+
+/** The URL of one of Sightline's own pages open in `tabId` (the browser hides other pages' URLs). */
+async function ownPageUrl(tabId: number): Promise<string | undefined> {
+  const runtime = browser.runtime as unknown as {
+    getContexts?(filter: { tabIds: number[] }): Promise<Array<{ documentUrl?: string }>>;
+  };
+  const contexts = await runtime.getContexts?.({ tabIds: [tabId] }).catch(() => []);
+  return contexts?.find((context) => context.documentUrl)?.documentUrl;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
 /** Content scripts' reports and lookups, the hover card, and the popup's view of a tab. */
 export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
   return {
     // The frame's own URL as the browser names it decides, never the URL a page-side script claims.
-    'page/config': async (_request, sender) => {
-      const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
-      return { ok: true, data: pageScanDecision(sender.url ?? '', preferences, instances) };
-    },
+    'page/config': async (_request, sender) => ({ ok: true, data: await scanDecisionFor(sender.url ?? '') }),
     // References are judged against the frame's own address as the browser gives it, never the payload's.
     'page/extract': async ({ texts }, sender) => {
       // Extraction is the background's work for every tab: one tab gets a bounded share of it.
@@ -41,8 +60,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
     'page/indicators': async ({ title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
       const url = sender.url ?? '';
-      const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
-      if (!mayReport(pageScanDecision(url, preferences, instances))) {
+      if (!mayReport(await scanDecisionFor(url))) {
         return { ok: true, data: { statuses: {}, newValues: [] } };
       }
       const { lookups, tabs, scope } = await services;
@@ -121,14 +139,37 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const instances = await lookupInstances();
       const summary = await tabs.summary(tabId, lookups.problemList(instances));
       summary.instances = lookups.instanceViews(instances);
+      const scanned = summary.url !== '';
+      const tab = await browser.tabs.get(tabId).catch(() => undefined);
       if (!summary.url) {
-        const tab = await browser.tabs.get(tabId).catch(() => undefined);
         summary.url = tab?.url ?? '';
         summary.title = tab?.title ?? '';
+      }
+      // Judged now, from the tab's own URL: a site excluded or highlighting turned off since the scan
+      // means its indicators are no longer shown as if current.
+      const url = tab?.url ?? (await ownPageUrl(tabId)) ?? summary.url;
+      const decision = url
+        ? await scanDecisionFor(url)
+        : // A URL the browser does not show Sightline: a browser page (or another extension's).
+          { ...(await scanDecisionFor('')), why: 'browser-page' as const };
+      summary.page = { ...decision, host: hostOf(url), scanned };
+      if (!decision.scan) {
+        summary.indicators = [];
+        summary.problems = [];
       }
       return { ok: true, data: summary };
     },
     'tab/scan': async ({ tabId }) => {
+      // "Scan this page" never scans what Sightline must not: MISP's pages, excluded sites.
+      // (Where the browser hides the tab's URL, the content script's own decision stands.)
+      const url = (await browser.tabs.get(tabId).catch(() => undefined))?.url ?? (await ownPageUrl(tabId));
+      const decision = url ? await scanDecisionFor(url) : undefined;
+      if (decision && !decision.scan) {
+        return {
+          ok: false,
+          error: { kind: 'tab', message: `Sightline does not scan this page (${decision.reason}).` },
+        };
+      }
       try {
         await browser.tabs.sendMessage(tabId, { channel: 'sightline', command: 'scan' });
         return { ok: true, data: {} };
