@@ -43,8 +43,9 @@ export function PrivacySection() {
           content script or the popup.
         </li>
         <li>
-          Extension database: cached MISP answers (for the cache lifetime above), writes waiting to reach
-          MISP, alerts (the newest 200).
+          Extension database: cached MISP answers (for the cache lifetime above), writes waiting to reach MISP
+          (confirmed ones kept a month, the newest 500; one MISP could not be reached for within 7 days
+          expires), alerts (the newest 200).
         </li>
         <li>
           Seen indicators (on by default): values MISP did not know when you read them, with the page's host,
@@ -52,7 +53,10 @@ export function PrivacySection() {
           scanned or MISP's own pages. At most 50,000, each deleted after "Keep for (days)" without being read
           again, or once MISP knows it and you were told.
         </li>
-        <li>Session storage, cleared when the browser closes: what was found on each open tab.</li>
+        <li>
+          Session storage, cleared when the browser closes: what was found on each open tab (at most 2,000
+          indicators a tab).
+        </li>
         <li>
           A scanned page's text is read inside the browser, by Sightline's background, which keeps none of it.
         </li>

@@ -250,6 +250,11 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             }}
             canPublish={canPublish}
             canCreateTags={setup?.canCreateTags ?? false}
+            addRefusal={
+              setup?.canAdd === false
+                ? (setup.addRefusal ?? 'Your MISP key may not create events.')
+                : undefined
+            }
             tagStates={tagStates}
             onTagState={(name, state) => setTagStates((old) => ({ ...old, [name]: state }))}
             sharingGroups={sharingGroups}
@@ -266,14 +271,16 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
               readablePdf ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
             }
           />
-          <ExistingEvent
-            tabId={tab.id}
-            instanceId={instanceId}
-            attributes={selection}
-            prepare={existingExtras}
-            extras={extrasSummary}
-            onDone={finish}
-          />
+          {setup?.canAdd !== false && (
+            <ExistingEvent
+              tabId={tab.id}
+              instanceId={instanceId}
+              attributes={selection}
+              prepare={existingExtras}
+              extras={extrasSummary}
+              onDone={finish}
+            />
+          )}
           <ExportBar attributes={selection} event={built?.ok ? built.submission : undefined} />
         </>
       )}

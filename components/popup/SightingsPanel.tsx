@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { countText, nounFor } from '../../lib/format/count';
 import { knownStatusText, type LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { TabIndicators } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
+import { SightingIntent } from '../../lib/sightings/intent';
 import { SIGHTING_TYPE_LABELS, type SightingType, type SightingView } from '../../lib/sightings/model';
 import { When } from '../When';
 import { notScannedText } from './PageState';
@@ -155,17 +156,22 @@ export function SightingsPanel({ tab }: { tab: PopupTab }) {
     setSelected(next);
   }
 
+  // The client key is made here, at the click (a repeat after "background restarted" keeps it).
+  const intent = useRef(new SightingIntent());
   async function record(type: SightingType, event: Event) {
     if (!event.isTrusted || selected.size === 0) return;
     setBusy(true);
     setError('');
     setResult(null);
+    const values = [...selected];
     const answer = await sendToBackground('sightings/record', {
-      values: [...selected],
+      values,
       type,
       tabId: tab.id,
       ...(target ? { instanceId: target } : {}),
+      key: intent.current.keyFor(JSON.stringify([values, type, target, tab.id])),
     });
+    intent.current.answered(answer);
     setBusy(false);
     if (answer.ok) setResult({ records: answer.data.records });
     else setError(answer.error.message);

@@ -80,8 +80,9 @@ export function startBackground(options: { annotators: Annotators }): void {
     });
     void lookups.service.prune();
     const outbox = new Outbox(db, {
-      scheduleWake: (when) =>
-        void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(when, Date.now() + 1000) }),
+      // One alarm per record: re-creating a shared alarm would push an earlier record's wake-up back.
+      scheduleWake: (when, id) =>
+        void browser.alarms.create(`${OUTBOX_ALARM}:${id}`, { when: Math.max(when, Date.now() + 1000) }),
     });
     registerSightingSenders(outbox, db);
     const ready: BackgroundServices = { db, lookups, tabs, outbox, scope };
@@ -117,7 +118,8 @@ export function startBackground(options: { annotators: Annotators }): void {
     }
   });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === OUTBOX_ALARM) void services.then(({ outbox }) => outbox.processDue());
+    if (alarm.name === OUTBOX_ALARM || alarm.name.startsWith(`${OUTBOX_ALARM}:`))
+      void services.then(({ outbox }) => outbox.processDue());
     if (alarm.name === LOOKUP_RETRY_ALARM) void services.then(({ lookups }) => lookups.retryDue());
     if (alarm.name === LOOKUP_PRUNE_ALARM) void services.then(({ lookups }) => lookups.service.prune());
   });

@@ -2,6 +2,7 @@ import type { ask } from '../content/messaging';
 import { defang } from '../events/export';
 import { countText } from '../format/count';
 import type { Match } from '../lookup/matches';
+import { SightingIntent } from '../sightings/intent';
 import { SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
 
 /**
@@ -72,13 +73,18 @@ export function withOptimisticCount(
   });
 }
 
+/** The card's sighting client key, made at the click and kept across a "background restarted". */
+const sightingIntent = new SightingIntent();
+
 async function recordSighting(type: SightingType, input: CardActionInput, deps: CardActionDeps) {
   const label = SIGHTING_TYPE_LABELS[type];
   const answer = await deps.ask('sightings/record', {
     values: [input.value],
     type,
     ...(input.instanceId === undefined ? {} : { instanceId: input.instanceId }),
+    key: sightingIntent.keyFor(JSON.stringify([input.value, type, input.instanceId])),
   });
+  sightingIntent.answered(answer);
   if (!answer.ok) return { message: { kind: 'error', text: answer.error.message }, reload: true } as const;
   const records = answer.data.records;
   const failed = records.find((record) => record.state === 'failed');

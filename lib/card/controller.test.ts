@@ -149,7 +149,10 @@ describe('the hover card', () => {
     await vi.waitFor(() => expect(t.text()).toContain('queued and will be sent'));
     expect(t.text()).toContain('1 sighting ·');
     expect(t.sent.filter((m) => m.type === 'sightings/record')).toEqual([
-      { type: 'sightings/record', payload: { values: [VALUE], type: 0 } },
+      {
+        type: 'sightings/record',
+        payload: { values: [VALUE], type: 0, key: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      },
     ]);
     expect(t.buttons()).toContain('Undo');
   });

@@ -677,7 +677,8 @@ export class MispClient {
       } catch (error) {
         if (!(error instanceof MispError) || error.kind !== 'validation') throw error;
         const texts = error.fieldErrors.length > 0 ? error.fieldErrors : [error.message];
-        if (texts.some((text) => /already exists/i.test(text))) {
+        // "already exists" (the value), or its client uuid taken: an earlier attempt stored it.
+        if (texts.some((text) => /already exists|uuid provided is not unique/i.test(text))) {
           outcomes.push({ draft, outcome: 'duplicate', message: texts.join('; ') });
         } else {
           outcomes.push({

@@ -2,15 +2,22 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db';
 import { MispError } from '../misp';
-import { backoffMs, Outbox } from './outbox';
+import { backoffMs, EXPIRED_MESSAGE, Outbox, QUEUED_EXPIRY_MS, SENT_KEEP_MAX, SENT_KEEP_MS } from './outbox';
 
 let counter = 0;
 async function setup() {
   const clock = { now: 1_000_000 };
   const wakes: number[] = [];
+  const wakesById = new Map<string, number>();
   const db = await openDatabase(`outbox-test-${counter++}`);
-  const outbox = new Outbox(db, { now: () => clock.now, scheduleWake: (when) => wakes.push(when) });
-  return { outbox, clock, wakes, db };
+  const outbox = new Outbox(db, {
+    now: () => clock.now,
+    scheduleWake: (when, id) => {
+      wakes.push(when);
+      wakesById.set(id, when);
+    },
+  });
+  return { outbox, clock, wakes, wakesById, db };
 }
 
 const entry = (id: string) => ({ id, kind: 'event', instanceId: 'misp-a', payload: { info: id } });
@@ -107,5 +114,61 @@ describe('Outbox', () => {
     outbox.register('event', { send: async () => 'ok' });
     const [record] = await outbox.processDue();
     expect(record).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
+  it('gives each queued record its own wake-up: a later record never delays an earlier one', async () => {
+    const { outbox, clock, wakesById } = await setup();
+    outbox.register('event', {
+      send: async () => {
+        throw new MispError('unreachable', 'MISP is unreachable');
+      },
+    });
+    await outbox.submit(entry('early'));
+    await outbox.submit(entry('early'));
+    await outbox.retry('early');
+    const early = wakesById.get('early');
+    clock.now += 1_000;
+    await outbox.submit(entry('late'));
+    // The late record's first backoff ends before the early one's third: each keeps its own time.
+    expect(wakesById.get('late')).toBe(clock.now + backoffMs(1));
+    expect(wakesById.get('early')).toBe(early);
+    expect(early).toBeGreaterThan(wakesById.get('late') ?? 0);
+  });
+
+  it('a queued record not sent within seven days expires with a clear status, and is not sent late', async () => {
+    const { outbox, clock } = await setup();
+    let up = false;
+    let sent = 0;
+    outbox.register('event', {
+      send: async () => {
+        if (!up) throw new MispError('unreachable', 'MISP is unreachable');
+        sent++;
+        return 'ok';
+      },
+    });
+    await outbox.submit(entry('old'));
+    clock.now += QUEUED_EXPIRY_MS + 1;
+    up = true;
+    await outbox.processDue({ force: true });
+    expect(await outbox.get('old')).toMatchObject({ state: 'failed', lastError: EXPIRED_MESSAGE });
+    expect(sent).toBe(0);
+    // The analyst may still retry it.
+    expect(await outbox.retry('old')).toMatchObject({ state: 'sent' });
+  });
+
+  it('prunes sent records after a month, and keeps only the newest SENT_KEEP_MAX', async () => {
+    const { outbox, clock } = await setup();
+    outbox.register('event', { send: async () => 'ok' });
+    await outbox.submit(entry('month-old'));
+    clock.now += SENT_KEEP_MS + 1;
+    for (let i = 0; i < SENT_KEEP_MAX + 5; i++) {
+      clock.now += 1;
+      await outbox.submit(entry(`sent-${i}`));
+    }
+    await outbox.processDue();
+    const left = await outbox.list();
+    expect(left).toHaveLength(SENT_KEEP_MAX);
+    expect(left.some((record) => record.id === 'month-old' || record.id === 'sent-0')).toBe(false);
+    expect(left[0]?.id).toBe(`sent-${SENT_KEEP_MAX + 4}`);
   });
 });

@@ -35,10 +35,23 @@ export function isRetryable(error: unknown): boolean {
   return isMispError(error) && RETRYABLE_KINDS.has(error.kind);
 }
 
+/** A queued write not sent within this long is given up on ("Expired"), for the analyst to retry or discard. */
+export const QUEUED_EXPIRY_MS = 7 * 24 * 60 * 60_000;
+/** Sent records are shown for this long (history, undo), then pruned. */
+export const SENT_KEEP_MS = 30 * 24 * 60 * 60_000;
+/** And at most this many sent records are kept, the newest. */
+export const SENT_KEEP_MAX = 500;
+
+export const EXPIRED_MESSAGE =
+  'Expired: MISP could not be reached for 7 days, so this was not sent. Retry it or discard it.';
+
 export interface OutboxOptions {
   now?: () => number;
-  /** Asks to be woken at `when` (the background wires this to `browser.alarms`). */
-  scheduleWake?: (when: number) => void;
+  /**
+   * Asks to be woken at `when` for record `id` (the background wires this to one `browser.alarms`
+   * alarm per record, so a later record never pushes back an earlier one's wake-up).
+   */
+  scheduleWake?: (when: number, id: string) => void;
   onChange?: (record: OutboxRecord) => void;
 }
 
@@ -101,8 +114,10 @@ export class Outbox {
     return attempt;
   }
 
-  /** Sends every queued record that is due (alarm, start-up, "Retry now"). */
+  /** Sends every queued record that is due (alarm, start-up, "Retry now"); expires and prunes first. */
   async processDue(options: { force?: boolean } = {}): Promise<OutboxRecord[]> {
+    await this.expireQueued();
+    await this.pruneSent();
     const all = await this.db.getAll('outbox');
     const due = all.filter(
       (record) =>
@@ -136,12 +151,30 @@ export class Outbox {
     await this.db.delete('outbox', id);
   }
 
-  /** Forgets sent records older than `maxAgeMs` (they are shown for a while, then pruned). */
-  async pruneSent(maxAgeMs: number): Promise<void> {
+  /** Forgets sent records older than `maxAgeMs`, and all but the newest `maxCount` of them. */
+  async pruneSent(maxAgeMs = SENT_KEEP_MS, maxCount = SENT_KEEP_MAX): Promise<number> {
+    const sent = (await this.db.getAll('outbox'))
+      .filter((record) => record.state === 'sent')
+      .sort((a, b) => b.createdAt - a.createdAt);
+    const gone = sent.filter(
+      (record, index) => index >= maxCount || this.now() - record.createdAt > maxAgeMs,
+    );
+    for (const record of gone) await this.db.delete('outbox', record.id);
+    return gone.length;
+  }
+
+  /** Queued records older than QUEUED_EXPIRY_MS become failed with EXPIRED_MESSAGE (never sent late). */
+  async expireQueued(): Promise<number> {
+    let expired = 0;
     for (const record of await this.db.getAll('outbox')) {
-      if (record.state === 'sent' && this.now() - record.createdAt > maxAgeMs)
-        await this.db.delete('outbox', record.id);
+      if (record.state !== 'queued' || this.now() - record.createdAt <= QUEUED_EXPIRY_MS) continue;
+      if (this.inProgress.has(record.id)) continue;
+      const next: OutboxRecord = { ...record, state: 'failed', lastError: EXPIRED_MESSAGE };
+      await this.db.put('outbox', next);
+      this.options.onChange?.(next);
+      expired++;
     }
+    return expired;
   }
 
   private async runAttempt(id: string): Promise<OutboxRecord> {
@@ -181,13 +214,14 @@ export class Outbox {
     }
     await this.db.put('outbox', next);
     this.options.onChange?.(next);
-    if (next.state === 'queued') this.options.scheduleWake?.(next.nextAttemptAt);
+    if (next.state === 'queued') this.options.scheduleWake?.(next.nextAttemptAt, next.id);
     return next;
   }
 
+  /** Each queued record gets its own wake-up. */
   private scheduleNext(records: OutboxRecord[]): void {
-    const queued = records.filter((record) => record.state === 'queued');
-    if (queued.length === 0) return;
-    this.options.scheduleWake?.(Math.min(...queued.map((record) => record.nextAttemptAt)));
+    for (const record of records) {
+      if (record.state === 'queued') this.options.scheduleWake?.(record.nextAttemptAt, record.id);
+    }
   }
 }

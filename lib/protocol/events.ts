@@ -27,6 +27,9 @@ export const eventMessages = {
         instances: z.array(PublicInstanceRefSchema).optional(),
         canPublish: z.boolean(),
         canCreateTags: z.boolean(),
+        /** The key may create events and add attributes (false: the popup hides both, saying why). */
+        canAdd: z.boolean().optional(),
+        addRefusal: z.string().optional(),
         problem: z.string().optional(),
       }),
     ),

@@ -24,6 +24,8 @@ export const sightingMessages = {
       tabId: z.number().int().nonnegative().optional(),
       /** Only this instance (the card's instance section, the popup's choice); absent: every instance that knows the value. */
       instanceId: z.string().max(200).optional(),
+      /** The client key made where the analyst clicked (lib/sightings/intent.ts): a repeat is recognised. */
+      key: z.string().uuid().optional(),
     }),
     response: Result(z.object({ records: z.array(SightingViewSchema) })),
   },

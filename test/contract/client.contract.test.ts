@@ -4,6 +4,7 @@ import { type AttributeDraft, type CreatedEvent, type EventDraft, MispClient } f
 import { MispError } from '../../lib/misp/errors';
 import { groupAttributesByValue } from '../../lib/misp/normalize';
 import type { MispAttribute } from '../../lib/misp/schemas';
+import { itemUuid } from '../../lib/outbox/client-uuid';
 import { isRealMispConfigured, type MispTarget, startMispTarget } from './target';
 
 /**
@@ -272,6 +273,23 @@ describe(`MispClient contract (${isRealMispConfigured() ? 'real MISP' : 'MISP st
     const attributes = await client.pollAttributes({ tags: [ids.tag], since });
     // The tag is on the event, so all its attributes match (obs 073): 6 filed + 1 added.
     expect(attributes.filter((attribute) => attribute.event_id === created.id)).toHaveLength(7);
+  });
+
+  it('an attribute added with a client uuid keeps it, and the same add retried is a duplicate, not invalid', async () => {
+    const own = await client.createEvent({
+      info: `${target.namePrefix} client uuids`,
+      distribution: 0,
+      threatLevel: 4,
+      analysis: 0,
+      attributes: [{ type: 'comment', value: 'client uuid test' }],
+    });
+    target.trackEvent(own.id);
+    const uuid = itemUuid(crypto.randomUUID(), 0);
+    const draftWithUuid = { type: 'domain', value: `uuid-${target.runId}.sightline-test.example`, uuid };
+    const [first] = await client.addAttributes(own.id, [draftWithUuid]);
+    expect(first?.outcome === 'added' && first.attribute.uuid).toBe(uuid);
+    const [again] = await client.addAttributes(own.id, [draftWithUuid]);
+    expect(again?.outcome).toBe('duplicate');
   });
 
   it('checkWarninglists answers with hits only, keyed by the values sent', async () => {

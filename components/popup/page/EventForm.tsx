@@ -18,6 +18,8 @@ import { ObjectPreview } from './ObjectPreview';
 import { type Outcome, OutcomeView } from './OutcomeView';
 
 export interface EventFormProps {
+  /** The key's role may not create events: why (no "Create event" is offered then). */
+  addRefusal?: string | undefined;
   form: Form;
   onForm: (patch: Partial<Form>) => void;
   /** Instances events can be filed to; the select shows when there are several. */
@@ -189,10 +191,14 @@ export function EventForm(props: EventFormProps) {
           Publish
         </Checkbox>
       )}
+      {props.addRefusal && <p class="status-warn">{props.addRefusal}</p>}
       <div class="row">
-        <button type="button" class="primary" disabled={props.busy} onClick={props.onCreate}>
-          Create event
-        </button>
+        {/* A key whose role may not add (read only) gets no button that MISP would refuse. */}
+        {!props.addRefusal && (
+          <button type="button" class="primary" disabled={props.busy} onClick={props.onCreate}>
+            Create event
+          </button>
+        )}
         <span class="hint">{`${countText(props.selected, 'indicator')} selected`}</span>
       </div>
       <OutcomeView outcome={props.outcome} />

@@ -15,9 +15,11 @@ import {
 } from '../../events/model';
 import { MispClient, MispError } from '../../misp';
 import type { AttributeDraft, ObjectDraft, ObjectTemplateRef } from '../../misp/client';
+import { itemUuid } from '../../outbox/client-uuid';
 import { isRetryable, type Outbox } from '../../outbox/outbox';
 import { reportFileAttribute, withReportFile } from '../../pdf/attachment';
 import { loadInstances, loadPreferences, type MispInstance } from '../../settings';
+import { capabilities } from '../capabilities';
 import { toErrorInfo } from '../errors';
 import type { Handlers } from '../router';
 import type { BackgroundServices } from '../services';
@@ -242,7 +244,14 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
       const submission = AttributesSubmissionSchema.parse(record.payload);
       const instance = await requireInstance(record.instanceId);
       const client = await clientFor(instance);
-      const outcomes = await client.addAttributes(submission.eventId, submission.attributes.map(toDraft));
+      // Each attribute carries a client uuid made from the submission's key: a retry sends the same ones.
+      const outcomes = await client.addAttributes(
+        submission.eventId,
+        submission.attributes.map((attribute, index) => ({
+          ...toDraft(attribute),
+          uuid: itemUuid(submission.key, index),
+        })),
+      );
       const extras = await addExtras(client, instance, submission);
       const result: AttributesAdded = {
         eventId: submission.eventId,
@@ -308,9 +317,6 @@ function common(record: OutboxRecord) {
   };
 }
 
-const SETUP_TTL_MS = 5 * 60_000;
-const setupCache = new Map<string, { at: number; canPublish: boolean; canCreateTags: boolean }>();
-
 export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
   /** Submits through the outbox; a validation failure goes back to the form (and leaves no record). */
   async function submit(
@@ -370,33 +376,22 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
         return { ok: true, data: { instance: null, instances, canPublish: false, canCreateTags: false } };
       }
       const ref = { id: instance.id, name: instance.name, url: instance.url };
-      const cached = setupCache.get(instance.id);
-      if (cached && Date.now() - cached.at < SETUP_TTL_MS) {
-        return {
-          ok: true,
-          data: {
-            instance: ref,
-            instances,
-            canPublish: cached.canPublish,
-            canCreateTags: cached.canCreateTags,
-          },
-        };
-      }
       try {
-        const info = await (await clientFor(instance)).testConnection();
-        const entry = {
-          at: Date.now(),
-          canPublish: info.permissions.publish,
-          canCreateTags: info.permissions.tagEditor,
-        };
-        setupCache.set(instance.id, entry);
+        // The one capabilities cache (keyed by instance and key): a new key never shows stale buttons.
+        const { permissions, userEmail, roleName } = await capabilities().get(instance);
         return {
           ok: true,
           data: {
             instance: ref,
             instances,
-            canPublish: entry.canPublish,
-            canCreateTags: entry.canCreateTags,
+            canPublish: permissions.publish,
+            canCreateTags: permissions.tagEditor,
+            canAdd: permissions.add,
+            ...(permissions.add
+              ? {}
+              : {
+                  addRefusal: `Your MISP key (${userEmail}, role ${roleName}) may not create events or add attributes on ${instance.name}.`,
+                }),
           },
         };
       } catch (error) {

@@ -104,10 +104,11 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       const { lookups, tabs, scope } = await services;
       const { tabId, frameId } = senderFrame(sender);
       // A page's card opens only for values its own frame found (or looked up): a page cannot probe
-      // others. Sightline's own pages (the PDF reader) ask for what they show.
-      const fromPage = fromContentScript(sender);
-      if (fromPage && !(await scope.ownsValues(tabId, frameId, [value])))
+      // others. (Sightline's reader is an extension page: its own.)
+      const content = fromContentScript(sender);
+      if (content && !(await scope.ownsValues(tabId, frameId, [value]))) {
         return { ok: false, error: NOT_THIS_PAGE };
+      }
       const [instances, theme, report] = await Promise.all([
         lookupInstances(),
         getTheme(),

@@ -9,6 +9,7 @@ import {
   savePreferences,
 } from '../../settings';
 import { checkMispUrl } from '../../url';
+import { capabilities } from '../capabilities';
 import { toErrorInfo } from '../errors';
 import { removeInstance, saveInstanceInput, storedKeyFor, toPublic } from '../instances';
 import type { Handlers } from '../router';
@@ -77,6 +78,8 @@ export function settingsHandlers(services: Promise<BackgroundServices>): Handler
     'instances/save': async ({ instance }) => {
       try {
         const saved = toPublic(await saveInstanceInput(instance));
+        // Its URL or key may have changed: what the connection may do is asked again.
+        capabilities().forget(saved.id);
         (await services).lookups.clearCidrCache();
         return { ok: true, data: saved };
       } catch (error) {
@@ -86,6 +89,7 @@ export function settingsHandlers(services: Promise<BackgroundServices>): Handler
     'instances/remove': async ({ id }) => {
       try {
         await removeInstance(id);
+        capabilities().forget(id);
         // Its watch goes with it (state, place in rules, alarm, alerts) before the options hear back.
         await forgetRemovedInstances(services);
         return { ok: true, data: {} };

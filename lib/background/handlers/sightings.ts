@@ -18,16 +18,15 @@ import {
   type SightingView,
   UNDO_WINDOW_MS,
 } from '../../sightings/model';
-import { SightingPermissions } from '../../sightings/permissions';
+import { sightingPermission } from '../../sightings/permissions';
 import { sendSighting, sendUndo } from '../../sightings/sender';
 import { sightingSourceFor } from '../../sightings/source';
+import { capabilities } from '../capabilities';
 import { toErrorInfo } from '../errors';
 import { lookupInstances } from '../lookups';
 import type { Handlers } from '../router';
 import { fromContentScript, NOT_THIS_PAGE, RATE_LIMITED, senderFrame } from '../sender-scope';
 import type { BackgroundServices } from '../services';
-
-const permissions = new SightingPermissions(async () => (await loadPreferences()).requestTimeoutMs);
 
 async function clientFor(instanceId: string): Promise<{ instance: MispInstance; client: MispClient }> {
   const instance = (await loadInstances()).find((candidate) => candidate.id === instanceId);
@@ -159,10 +158,12 @@ export async function recordSightings(
     pageUrl: string;
     sourceTab?: number | undefined;
     instanceId?: string | undefined;
+    /** The client key made at the click; absent: a new one here. */
+    key?: string | undefined;
   },
 ): Promise<ResponseOf<'sightings/record'>> {
   const { outbox, lookups } = services;
-  const { values, type, pageUrl, sourceTab, instanceId } = request;
+  const { values, type, pageUrl, sourceTab, instanceId, key } = request;
   const instances = (await lookupInstances()).filter(
     (instance) => instanceId === undefined || instance.id === instanceId,
   );
@@ -181,7 +182,7 @@ export async function recordSightings(
   const allowed: MispInstance[] = [];
   const refusals: string[] = [];
   for (const instance of instances) {
-    const permission = await permissions.get(instance);
+    const permission = await sightingPermission(capabilities(), instance);
     if (permission.allowed) allowed.push(instance);
     else refusals.push(permission.reason ?? `No sighting permission on ${instance.name}.`);
   }
@@ -202,7 +203,8 @@ export async function recordSightings(
     };
     records.push(
       await outbox.submit({
-        id: crypto.randomUUID(),
+        // One record per instance, each keyed by the click: a repeated click finds its records.
+        id: key ? `${key}:${instanceId}` : crypto.randomUUID(),
         kind: SIGHTING_KIND,
         instanceId,
         payload,
@@ -221,7 +223,9 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
       if (instances.length === 0) {
         return { ok: true, data: { allowed: false, reason: 'Sightline is not connected to a MISP yet.' } };
       }
-      const all = await Promise.all(instances.map((instance) => permissions.get(instance)));
+      const all = await Promise.all(
+        instances.map((instance) => sightingPermission(capabilities(), instance)),
+      );
       const refused = all.filter((permission) => !permission.allowed);
       return {
         ok: true,
@@ -233,7 +237,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
       };
     },
 
-    'sightings/record': async ({ values: asked, type, tabId, instanceId }, sender) => {
+    'sightings/record': async ({ values: asked, type, tabId, instanceId, key }, sender) => {
       let values = asked;
       const { lookups } = await services;
       let pageUrl: string;
@@ -278,6 +282,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
         pageUrl,
         sourceTab,
         instanceId,
+        key,
       });
     },
 
