@@ -79,6 +79,40 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
     await page.close();
   });
 
+  it('the hover card opens on a seeded value and on one MISP does not know (injected on first use)', async () => {
+    const page = await firefox.browser.newPage();
+    await page.goto(reportUrl);
+    const seed = SEEDED[1]!;
+    await expect
+      .poll(
+        async () => {
+          const box = await textBox(page, seed.original);
+          return box ? countColour(page, box, HIGH_THREAT_RED) : 0;
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBeGreaterThan(10);
+    // What the page itself can see: the card's host just below the value, or above it near the bottom.
+    const cardBeside = (box: { x: number; y: number; height: number }) =>
+      page.evaluate(
+        (x, below, above) =>
+          [below, above].some((y) => document.elementFromPoint(x, y)?.localName === 'sightline-overlay'),
+        box.x + 40,
+        box.y + box.height + 60,
+        box.y - 60,
+      );
+    for (const text of [seed.original, NOT_SEEDED]) {
+      await page.mouse.move(2, 2);
+      const box = (await textBox(page, text))!;
+      expect(await cardBeside(box)).toBe(false);
+      await page.mouse.move(box.x + 3, box.y + box.height / 2);
+      await expect.poll(() => cardBeside(box), { timeout: 10_000 }).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => cardBeside(box), { timeout: 10_000 }).toBe(false);
+    }
+    await page.close();
+  });
+
   it('the popup lists the page indicators with their MISP status', async () => {
     const report = await firefox.browser.newPage();
     await report.goto(reportUrl);
