@@ -21,6 +21,19 @@ const NOT_SEEDED = 'is[.]gd/oYk9ielu?D=30';
 /** The border colour of a high-threat mark (lib/content/overlay.ts). */
 const HIGH_THREAT_RED: [number, number, number] = [229, 57, 53];
 
+/** Waits until the text `original` is drawn with a high-threat mark (seen in a screenshot). */
+async function waitForThreatColour(page: Page, original: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const box = await textBox(page, original);
+        return box ? countColour(page, box, HIGH_THREAT_RED) : 0;
+      },
+      { timeout: 20_000, interval: 500 },
+    )
+    .toBeGreaterThan(10);
+}
+
 describe('Firefox: Sightline installed in firefox-esr', () => {
   let firefox: FirefoxExtensionBrowser;
   let misp: MispTarget;
@@ -62,17 +75,7 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
   it('highlights the seeded indicators on a report page, and nothing else in a threat colour', async () => {
     const page = await firefox.browser.newPage();
     await page.goto(reportUrl);
-    for (const seed of SEEDED) {
-      await expect
-        .poll(
-          async () => {
-            const box = await textBox(page, seed.original);
-            return box ? countColour(page, box, HIGH_THREAT_RED) : 0;
-          },
-          { timeout: 20_000, interval: 500 },
-        )
-        .toBeGreaterThan(10);
-    }
+    for (const seed of SEEDED) await waitForThreatColour(page, seed.original);
     const box = await textBox(page, NOT_SEEDED);
     expect(box).toBeDefined();
     expect(await countColour(page, box!, HIGH_THREAT_RED)).toBe(0);
@@ -83,15 +86,7 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
     const page = await firefox.browser.newPage();
     await page.goto(reportUrl);
     const seed = SEEDED[1]!;
-    await expect
-      .poll(
-        async () => {
-          const box = await textBox(page, seed.original);
-          return box ? countColour(page, box, HIGH_THREAT_RED) : 0;
-        },
-        { timeout: 20_000, interval: 500 },
-      )
-      .toBeGreaterThan(10);
+    await waitForThreatColour(page, seed.original);
     // What the page itself can see: the card's host just below the value, or above it near the bottom.
     const cardBeside = (box: { x: number; y: number; height: number }) =>
       page.evaluate(
