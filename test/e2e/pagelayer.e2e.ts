@@ -179,6 +179,22 @@ describe('the page layer', () => {
     await page.close();
   });
 
+  it('the card closes when the pointer leaves the value, and stays open while the pointer is on it', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/twins.html`);
+    await waitForKnownMarks(page, 1);
+    const dialog = await restOn(page, KNOWN, KNOWN);
+    // Into the card: it stays open.
+    const box = (await boxOfNode(page, dialog.backendNodeId))!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await page.waitForTimeout(600);
+    expect(await findByRole(page, 'dialog', `MISP matches for ${KNOWN}`)).toBeTruthy();
+    // Away from card and value: it closes.
+    await page.mouse.move(1200, 880, { steps: 5 });
+    await expect.poll(async () => findByRole(page, 'dialog', `MISP matches for ${KNOWN}`)).toBeUndefined();
+    await page.close();
+  });
+
   it('a decoy laid over the card disables its write buttons and a click through it records nothing', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pages.url}/twins.html`);
