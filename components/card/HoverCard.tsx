@@ -1,6 +1,10 @@
-import { ANALYSIS_LEVELS, type Match, type TagView, THREAT_LEVELS } from '../../lib/lookup/matches';
+import { countText } from '../../lib/format/count';
+import { mispDateText } from '../../lib/format/time';
+import { ANALYSIS_LEVELS, type Match, type TagView } from '../../lib/lookup/matches';
 import { derivedMatchText } from '../../lib/lookup/status-text';
 import { SIGHTING_TYPE_LABELS, type SightingHistoryRow } from '../../lib/sightings/model';
+import { THREAT_LEVELS, threatLevelColour, threatLevelName } from '../../lib/threat-level';
+import { When } from '../When';
 
 export interface CardInstance {
   id: string;
@@ -53,9 +57,9 @@ export interface CardControls {
 export const historyKey = (match: Pick<Match, 'instanceId' | 'attribute'>) =>
   `${match.instanceId}:${match.attribute.id}`;
 
-function formatDate(unixSeconds: number | null): string {
-  if (unixSeconds === null) return 'never';
-  return `${new Date(unixSeconds * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+/** MISP's seconds since 1970, written the one way (relative, full time on hover); null: "never". */
+function WhenSeconds({ seconds }: { seconds: number | null }) {
+  return seconds === null ? <>never</> : <When ms={seconds * 1000} />;
 }
 
 /** Black or white text, whichever reads better on a MISP tag colour. */
@@ -95,7 +99,8 @@ function HistoryView({ state }: { state: HistoryState }) {
     <ul class="history" aria-label="Sighting history">
       {state.rows.map((row) => (
         <li key={row.id}>
-          {SIGHTING_TYPE_LABELS[row.type]} · {formatDate(row.date)} · {row.orgName || 'unknown org'}
+          {SIGHTING_TYPE_LABELS[row.type]} · <WhenSeconds seconds={row.date} /> ·{' '}
+          {row.orgName || 'unknown org'}
           {row.source ? ` · ${row.source}` : ''}
         </li>
       ))}
@@ -121,8 +126,8 @@ function MatchView({
     <article class={`match threat-${event.threatLevel}`} aria-label={`Event ${event.info}`}>
       <h3 class="event-info">{event.info || `Event ${event.id}`}</h3>
       <p class="meta">
-        <span>{event.orgName || 'Unknown org'}</span> · <span>{event.date}</span> ·{' '}
-        <span>Threat level: {THREAT_LEVELS[event.threatLevel]}</span> ·{' '}
+        <span>{event.orgName || 'Unknown org'}</span> · <span>{mispDateText(event.date)}</span> ·{' '}
+        <span>Threat level: {threatLevelName(event.threatLevel)}</span> ·{' '}
         <span>Analysis: {ANALYSIS_LEVELS[event.analysis]}</span> ·{' '}
         <span>{event.published ? 'Published' : 'Not published'}</span>
       </p>
@@ -142,18 +147,15 @@ function MatchView({
         )}
         <dt>Sightings</dt>
         <dd class="sightings">
-          {counts.sighting} sighting{counts.sighting === 1 ? '' : 's'} · {counts.falsePositive} false positive
-          {counts.falsePositive === 1 ? '' : 's'} · {counts.expiration} expiration
-          {counts.expiration === 1 ? '' : 's'} · last seen {formatDate(counts.lastSeen)}
+          {countText(counts.sighting, 'sighting')} · {countText(counts.falsePositive, 'false positive')} ·{' '}
+          {countText(counts.expiration, 'expiration')} · last seen <WhenSeconds seconds={counts.lastSeen} />
         </dd>
       </dl>
       {history && <HistoryView state={history} />}
       <Tags tags={attribute.tags} label="Attribute tags" />
       <p class="footer">
         {otherEvents > 0 && (
-          <span class="correlations">
-            Also in {otherEvents} other event{otherEvents === 1 ? '' : 's'}.{' '}
-          </span>
+          <span class="correlations">Also in {countText(otherEvents, 'other event')}. </span>
         )}
         <a href={eventUrl(instance, event.id)} target="_blank" rel="noreferrer noopener">
           Open event in MISP
@@ -297,8 +299,8 @@ header { display: flex; justify-content: space-between; align-items: center; gap
 .value { font-family: ui-monospace, monospace; font-weight: 600; word-break: break-all; }
 .close { border: none; background: transparent; color: inherit; font-size: 18px; cursor: pointer; padding: 0 4px; }
 h2.instance { font-size: 13px; font-weight: 700; letter-spacing: .02em; color: #59636e; margin: 8px 0 4px; border-bottom: 1px solid #d8dde3; }
-.match { border-left: 4px solid #1e88e5; padding: 4px 0 6px 8px; margin: 6px 0; }
-.match.threat-1 { border-color: #e53935; } .match.threat-2 { border-color: #fb8c00; } .match.threat-3 { border-color: #f9a825; }
+.match { border-left: 4px solid ${threatLevelColour(4)}; padding: 4px 0 6px 8px; margin: 6px 0; }
+${THREAT_LEVELS.map((level) => `.match.threat-${level.id} { border-color: ${threatLevelColour(level.id)}; }`).join(' ')}
 h3.event-info { font-size: 14px; margin: 0 0 2px; }
 .meta { margin: 0 0 4px; color: #59636e; }
 .tags { list-style: none; display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0; padding: 0; }

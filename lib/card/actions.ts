@@ -1,5 +1,6 @@
 import type { ask } from '../content/messaging';
 import { defang } from '../events/export';
+import { countText } from '../format/count';
 import type { Match } from '../lookup/matches';
 import { SIGHTING_TYPE_LABELS, type SightingType } from '../sightings/model';
 
@@ -98,7 +99,10 @@ async function recordSighting(type: SightingType, input: CardActionInput, deps: 
     } as const;
   const count = records.reduce((sum, record) => sum + (record.result?.sightingIds.length ?? 0), 0);
   return {
-    message: { kind: 'ok', text: `Recorded ${label} in MISP${count > 1 ? ` (${count} attributes)` : ''}.` },
+    message: {
+      kind: 'ok',
+      text: `Recorded ${label} in MISP${count > 1 ? ` (${countText(count, 'attribute')})` : ''}.`,
+    },
     undoKeys,
     reload: true,
   } as const;

@@ -7,7 +7,10 @@
  * show nothing after the host is attached: marks and the card live inside the closed root.
  */
 
-export type MarkKind = 'high' | 'medium' | 'low' | 'undefined' | 'new' | 'benign';
+import type { MarkKind } from '../lookup/mark-kind';
+import { threatLevelColour } from '../threat-level';
+
+export type { MarkKind };
 
 export interface MarkRequest {
   /** The ranges of one occurrence of an indicator in the page. */
@@ -19,10 +22,10 @@ const MARK_STYLE = `
 :host { all: initial; }
 .layer { position: fixed; left: 0; top: 0; width: 0; height: 0; overflow: visible; pointer-events: none; }
 .mark { position: fixed; box-sizing: border-box; border-radius: 2px; pointer-events: none; }
-.mark.high { background: rgba(229, 57, 53, 0.22); border-bottom: 2px solid #e53935; box-shadow: 0 0 0 1px rgba(255,255,255,.55); }
-.mark.medium { background: rgba(251, 140, 0, 0.22); border-bottom: 2px solid #fb8c00; box-shadow: 0 0 0 1px rgba(255,255,255,.55); }
-.mark.low { background: rgba(253, 216, 53, 0.28); border-bottom: 2px solid #f9a825; box-shadow: 0 0 0 1px rgba(0,0,0,.25); }
-.mark.undefined { background: rgba(30, 136, 229, 0.18); border-bottom: 2px solid #1e88e5; box-shadow: 0 0 0 1px rgba(255,255,255,.55); }
+.mark.high { background: ${threatLevelColour(1, 0.22)}; border-bottom: 2px solid ${threatLevelColour(1)}; box-shadow: 0 0 0 1px rgba(255,255,255,.55); }
+.mark.medium { background: ${threatLevelColour(2, 0.22)}; border-bottom: 2px solid ${threatLevelColour(2)}; box-shadow: 0 0 0 1px rgba(255,255,255,.55); }
+.mark.low { background: ${threatLevelColour(3, 0.28)}; border-bottom: 2px solid ${threatLevelColour(3)}; box-shadow: 0 0 0 1px rgba(0,0,0,.25); }
+.mark.undefined { background: ${threatLevelColour(4, 0.18)}; border-bottom: 2px solid ${threatLevelColour(4)}; box-shadow: 0 0 0 1px rgba(255,255,255,.55); }
 .mark.new { border-bottom: 1px dashed rgba(120, 120, 120, 0.9); }
 .mark.benign { border-bottom: 1px dotted rgba(120, 120, 120, 0.6); }
 `;

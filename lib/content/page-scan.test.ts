@@ -92,6 +92,7 @@ describe('extractTexts', () => {
       kinds: ['domain', 'ipv4'],
       values: ['evil.com', '1.2.3.4'],
       originals: ['evil[.]com', ''],
+      notes: [null, null],
       // The over-long URL is left out.
       hits: [0, 0, 4, 14, 0, 0, 19, 27, 1, 1, long.length + 7, long.length + 14],
     });

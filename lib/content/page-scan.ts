@@ -1,5 +1,5 @@
 import { type JoinedChunks, joinChunkRange, locateSpan, planChunkSlices } from '../indicators/chunk-text';
-import type { IndicatorKind } from '../indicators/model';
+import type { IndicatorKind, IndicatorNote } from '../indicators/model';
 import type { Extraction, PageIndicator } from '../indicators/page-indicators';
 import { type DomTextChunk, walkTextChunks } from './text-walker';
 
@@ -124,12 +124,19 @@ export async function scanChunkList(
   options: ScanOptions & { into: ScanResult },
 ): Promise<ScanResult> {
   const result = options.into;
-  const add = (kind: IndicatorKind, value: string, original: string): PageIndicator | undefined => {
+  const add = (
+    kind: IndicatorKind,
+    value: string,
+    original: string,
+    note: IndicatorNote | null | undefined,
+  ): PageIndicator | undefined => {
     let indicator = result.indicators.get(value);
     if (indicator) indicator.count++;
     else {
       if (result.indicators.size >= MAX_PAGE_INDICATORS) return undefined;
-      indicator = { type: kind, value, original, count: 1 };
+      indicator = note
+        ? { type: kind, value, original, count: 1, note }
+        : { type: kind, value, original, count: 1 };
       result.indicators.set(value, indicator);
     }
     return indicator;
@@ -157,12 +164,12 @@ export async function scanChunkList(
     const found = await answer.catch(() => undefined);
     if (options.signal?.aborted) break;
     if (!found) continue;
-    const { kinds, values, originals, hits } = found;
+    const { kinds, values, originals, notes, hits } = found;
     for (let h = 0; h < hits.length; h += 4) {
       const slice = joined[hits[h]!];
       const index = hits[h + 1]!;
       const value = values[index]!;
-      const indicator = add(kinds[index]!, value, originals[index] || value);
+      const indicator = add(kinds[index]!, value, originals[index] || value, notes?.[index]);
       // The count stays true; only the ranges (what marks are drawn from) are capped.
       if (
         !slice ||

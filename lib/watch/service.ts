@@ -1,6 +1,6 @@
+import { countText } from '../format/count';
 import type { MispInstance } from '../settings';
 import { type AlertDraft, type AlertStore, MAX_ALERTS, type StoredAlert } from './alerts';
-import { countText } from './format';
 import {
   type PollOutcome,
   pollInstance,

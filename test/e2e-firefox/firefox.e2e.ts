@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MispTarget, startMispTarget } from '../e2e/misp-target';
 import { type PageServer, startPageServer } from '../e2e/page-server';
 import { markdownToHtml, reportPage } from '../e2e/report-pages';
+import { statusOf } from './environment';
 import { countColour, type FirefoxExtensionBrowser, launchFirefoxWithExtension, textBox } from './firefox';
 
 const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus/avast');
@@ -108,6 +109,40 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
     await page.close();
   });
 
+  it('no storage area a content script can read holds the key, while lookups keep working', async () => {
+    // Firefox gives content scripts storage.local (no access levels) and storage.managed; WebDriver BiDi
+    // cannot enter a content script's sandbox, so the areas are read from an extension page, which sees
+    // everything a content script could and more (storage.session too).
+    const page = await firefox.openExtensionPage('options.html');
+    const areas = (await page.evaluate(async () => {
+      const api = (
+        globalThis as unknown as { browser: { storage: Record<string, { get(k: null): Promise<unknown> }> } }
+      ).browser.storage;
+      const out: Record<string, string> = {};
+      for (const area of ['local', 'session', 'sync', 'managed']) {
+        try {
+          out[area] = JSON.stringify(await api[area]?.get(null));
+        } catch (error) {
+          out[area] = `unavailable: ${String(error)}`;
+        }
+      }
+      return out;
+    })) as Record<string, string>;
+    expect(Object.keys(areas).sort()).toEqual(['local', 'managed', 'session', 'sync']);
+    expect(areas.local).toContain('"instances"');
+    for (const text of Object.values(areas)) expect(text).not.toContain(misp.apiKey);
+    await page.close();
+    // The background still has the key: the report's values are known.
+    const report = await firefox.browser.newPage();
+    await report.goto(reportUrl);
+    const popup = await firefox.openExtensionPage(`popup.html?tab=${await firefox.tabIdOf(reportUrl)}`);
+    await expect
+      .poll(() => statusOf(popup, '176.123.8.149'), { timeout: 20_000, interval: 300 })
+      .toContain('In MISP');
+    await popup.close();
+    await report.close();
+  });
+
   it('the popup lists the page indicators with their MISP status', async () => {
     const report = await firefox.browser.newPage();
     await report.goto(reportUrl);
@@ -177,10 +212,3 @@ describe('Firefox: the popup files an event', () => {
     await report.close();
   });
 });
-
-/** The text of the list item holding the checkbox named `value`. */
-async function statusOf(popup: Page, value: string): Promise<string> {
-  const box = await popup.$(`::-p-aria([name="${value}"][role="checkbox"])`);
-  if (!box) return '';
-  return box.evaluate((node) => node.closest('li')?.textContent ?? '');
-}
