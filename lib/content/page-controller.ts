@@ -1,7 +1,6 @@
 import type { Extraction, PageIndicator } from '../indicators/page-indicators';
 import { markKind } from '../lookup/mark-kind';
 import type { ValueStatus } from '../lookup/status';
-import { threatLevel } from '../threat-level';
 import { OccurrenceIndex } from './hit-test';
 import { ask } from './messaging';
 import { createOverlay, type Overlay } from './overlay';
@@ -116,6 +115,12 @@ export class PageController {
     await whenIdle();
     await scanChunkList([...chunks.slice(0, from), ...chunks.slice(to)], { ...options, into: result });
     if (this.result === result) await this.report();
+  }
+
+  /** Reports the indicators found so far again and redraws with the statuses that come back. */
+  async refresh(): Promise<void> {
+    if (this.observing) await this.report();
+    else await this.scan();
   }
 
   toggleHighlights(): void {
