@@ -26,8 +26,10 @@ export async function startContentScript(ctx: PageContext): Promise<void> {
   const run = (command: PageCommand): Promise<unknown> => {
     switch (command.command) {
       case 'scan':
-      case 'refresh':
         return page.scan();
+      // New answers from MISP: the same indicators are reported again and redrawn (no new walk).
+      case 'refresh':
+        return page.refresh();
       case 'toggle-highlights':
         page.toggleHighlights();
         return Promise.resolve();

@@ -117,6 +117,12 @@ export class PageController {
     if (this.result === result) await this.report();
   }
 
+  /** Reports the indicators found so far again and redraws with the statuses that come back. */
+  async refresh(): Promise<void> {
+    if (this.observing) await this.report();
+    else await this.scan();
+  }
+
   toggleHighlights(): void {
     this.highlightsOn = !this.highlightsOn;
     this.drawMarks();

@@ -152,14 +152,21 @@ export async function scanChunkList(
     batch = [];
     batchChars = 0;
   };
+  let sliceStarted = performance.now();
   for (const slice of planChunkSlices(chunks, SLICE_CHARS)) {
     const joined = joinChunkRange(chunks, slice.from, slice.to);
     batch.push(joined);
     batchChars += joined.text.length;
-    if (batchChars >= EXTRACT_BATCH_CHARS) send();
+    if (batchChars < EXTRACT_BATCH_CHARS) continue;
+    send();
+    // Handing a batch to the browser costs a few milliseconds: the page gets the thread between them.
+    if (performance.now() - sliceStarted > SLICE_BUDGET_MS) {
+      await yieldToPage();
+      sliceStarted = performance.now();
+    }
   }
   send();
-  let sliceStarted = performance.now();
+  sliceStarted = performance.now();
   for (const { joined, answer } of batches) {
     const found = await answer.catch(() => undefined);
     if (options.signal?.aborted) break;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MispTarget, startMispTarget } from '../e2e/misp-target';
 import { type PageServer, startPageServer } from '../e2e/page-server';
@@ -20,6 +21,19 @@ const SEEDED = [
 const NOT_SEEDED = 'is[.]gd/oYk9ielu?D=30';
 /** The border colour of a high-threat mark (lib/content/overlay.ts). */
 const HIGH_THREAT_RED: [number, number, number] = [229, 57, 53];
+
+/** Waits until the text `original` is drawn with a high-threat mark (seen in a screenshot). */
+async function waitForThreatColour(page: Page, original: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const box = await textBox(page, original);
+        return box ? countColour(page, box, HIGH_THREAT_RED) : 0;
+      },
+      { timeout: 20_000, interval: 500 },
+    )
+    .toBeGreaterThan(10);
+}
 
 describe('Firefox: Sightline installed in firefox-esr', () => {
   let firefox: FirefoxExtensionBrowser;
@@ -62,20 +76,36 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
   it('highlights the seeded indicators on a report page, and nothing else in a threat colour', async () => {
     const page = await firefox.browser.newPage();
     await page.goto(reportUrl);
-    for (const seed of SEEDED) {
-      await expect
-        .poll(
-          async () => {
-            const box = await textBox(page, seed.original);
-            return box ? countColour(page, box, HIGH_THREAT_RED) : 0;
-          },
-          { timeout: 20_000, interval: 500 },
-        )
-        .toBeGreaterThan(10);
-    }
+    for (const seed of SEEDED) await waitForThreatColour(page, seed.original);
     const box = await textBox(page, NOT_SEEDED);
     expect(box).toBeDefined();
     expect(await countColour(page, box!, HIGH_THREAT_RED)).toBe(0);
+    await page.close();
+  });
+
+  it('the hover card opens on a seeded value and on one MISP does not know (injected on first use)', async () => {
+    const page = await firefox.browser.newPage();
+    await page.goto(reportUrl);
+    const seed = SEEDED[1]!;
+    await waitForThreatColour(page, seed.original);
+    // What the page itself can see: the card's host just below the value, or above it near the bottom.
+    const cardBeside = (box: { x: number; y: number; height: number }) =>
+      page.evaluate(
+        (x, below, above) =>
+          [below, above].some((y) => document.elementFromPoint(x, y)?.localName === 'sightline-overlay'),
+        box.x + 40,
+        box.y + box.height + 60,
+        box.y - 60,
+      );
+    for (const text of [seed.original, NOT_SEEDED]) {
+      await page.mouse.move(2, 2);
+      const box = (await textBox(page, text))!;
+      expect(await cardBeside(box)).toBe(false);
+      await page.mouse.move(box.x + 3, box.y + box.height / 2);
+      await expect.poll(() => cardBeside(box), { timeout: 10_000 }).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => cardBeside(box), { timeout: 10_000 }).toBe(false);
+    }
     await page.close();
   });
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { ChromeGlobal, ExtensionBrowser } from './browser';
+import { askBackground, type ChromeGlobal, type ExtensionBrowser, tabIdOf } from './browser';
 import {
   boxOfNode,
   callOnNode,
@@ -94,6 +94,19 @@ describe('the page layer', () => {
     ({ browser, misp, pages } = env);
     await seedEvent(misp, 'page layer suite', [{ type: 'ip-dst', value: KNOWN }]);
     pages.setPage('/twins.html', twinPage(KNOWN, TWIN));
+    // An article with an embed worth scanning, a 0×0 tracker and an empty ad slot.
+    const frame = (text: string) =>
+      `<!doctype html><html><head><link rel="icon" href="data:,"></head><body>${text}</body></html>`;
+    pages.setPage('/embed.html', frame(`<p>Embedded: ${KNOWN}</p>`));
+    pages.setPage('/tracker.html', frame(`<p>Tracker: ${TWIN}</p>`));
+    pages.setPage('/slot.html', frame('<div> </div>'));
+    pages.setPage(
+      '/framed.html',
+      `<!doctype html><html><head><title>Framed</title><link rel="icon" href="data:,"></head><body><p>Article</p>
+      <iframe id="embed" src="/embed.html" width="400" height="100"></iframe>
+      <iframe id="tracker" src="/tracker.html" width="0" height="0" style="border: 0"></iframe>
+      <iframe id="slot" src="/slot.html" width="300" height="250"></iframe></body></html>`,
+    );
   });
 
   it('a scanned page and its card raise no errors in any world (no storage access from the page layer)', async () => {
@@ -179,6 +192,22 @@ describe('the page layer', () => {
     await page.close();
   });
 
+  it('the card closes when the pointer leaves the value, and stays open while the pointer is on it', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/twins.html`);
+    await waitForKnownMarks(page, 1);
+    const dialog = await restOn(page, KNOWN, KNOWN);
+    // Into the card: it stays open.
+    const box = (await boxOfNode(page, dialog.backendNodeId))!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await page.waitForTimeout(600);
+    expect(await findByRole(page, 'dialog', `MISP matches for ${KNOWN}`)).toBeTruthy();
+    // Away from card and value: it closes.
+    await page.mouse.move(1200, 880, { steps: 5 });
+    await expect.poll(async () => findByRole(page, 'dialog', `MISP matches for ${KNOWN}`)).toBeUndefined();
+    await page.close();
+  });
+
   it('a decoy laid over the card disables its write buttons and a click through it records nothing', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pages.url}/twins.html`);
@@ -218,6 +247,30 @@ describe('the page layer', () => {
     await expect
       .poll(async () => textOf(page, dialog.backendNodeId), { timeout: 10_000 })
       .toContain('Recorded false positive');
+    await page.close();
+  });
+
+  it('frames too small or with no text stop after one check: no overlay, no message; an embed is scanned', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/framed.html`);
+    const hasOverlay = (path: string) =>
+      page
+        .frames()
+        .find((frame) => frame.url().endsWith(path))!
+        .evaluate(() => document.querySelector('sightline-overlay') !== null);
+    await expect.poll(() => hasOverlay('/embed.html'), { timeout: 15_000 }).toBe(true);
+    // The embed's report has its answer by now; the other frames had the same time.
+    const tabId = await tabIdOf(browser.worker, `${pages.url}/framed.html`);
+    const popup = await browser.openExtensionPage('popup.html');
+    await expect
+      .poll(async () => {
+        const answer = await askBackground(popup, 'tab/indicators', { tabId });
+        return answer.ok ? answer.data.indicators.map((i) => `${i.value}:${i.status.status}`) : [];
+      })
+      .toEqual([`${KNOWN}:known`]);
+    await popup.close();
+    expect(await hasOverlay('/tracker.html')).toBe(false);
+    expect(await hasOverlay('/slot.html')).toBe(false);
     await page.close();
   });
 
