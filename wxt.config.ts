@@ -1,6 +1,9 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
+/** Entry points that run inside web pages' frames (see the build hook below). */
+const PAGE_LAYER = new Set(['content', 'card']);
+
 const ICONS = {
   16: 'icon/16.png',
   32: 'icon/32.png',
@@ -15,6 +18,20 @@ export default defineConfig({
   outDir: process.env.SIGHTLINE_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The page layer runs in pages' frames: its eager script (every frame) and the card (injected on
+    // first use) use the browser's own promise-based API instead of the polyfill (about 10 KB to
+    // evaluate each time). The background and the extension's pages keep it.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((entrypoint) => PAGE_LAYER.has(entrypoint.name))) return;
+      const alias = config.resolve?.alias;
+      if (Array.isArray(alias)) {
+        config.resolve!.alias = alias.filter((entry) => entry.find !== 'wxt/browser');
+      } else if (alias && typeof alias === 'object') {
+        delete (alias as Record<string, string>)['wxt/browser'];
+      }
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Sightline',
     description:
@@ -32,7 +49,8 @@ export default defineConfig({
         description: 'Scan this page for indicators',
       },
     },
-    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage'],
+    // `scripting`: the hover card is injected into a frame the first time one opens there.
+    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage', 'scripting'],
     // Organisation policy (storage.managed): schema documented in POLICY.md. Chrome reads it from here;
     // Firefox takes the policy from policies.json.
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),

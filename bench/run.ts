@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { extractionBench } from './extraction.bench';
 import { inlineBench } from './inline.bench';
 import { lookupsBench } from './lookups.bench';
+import { pageLayerBench } from './pagelayer.bench';
 import type { BenchModule } from './types';
 
-const MODULES: readonly BenchModule[] = [extractionBench, inlineBench, lookupsBench];
+const MODULES: readonly BenchModule[] = [extractionBench, inlineBench, lookupsBench, pageLayerBench];
 
 function machine(): string {
   const cpuList = cpus();

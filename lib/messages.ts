@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cardMessages } from './protocol/card';
 import { eventMessages } from './protocol/events';
 import { lookupMessages } from './protocol/lookups';
 import { pageMessages } from './protocol/pages';
@@ -32,6 +33,7 @@ export const protocol = {
   ...watchMessages,
   ...tagMessages,
   ...seenMessages,
+  ...cardMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type Protocol = typeof protocol;

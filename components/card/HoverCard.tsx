@@ -2,7 +2,7 @@ import { countText } from '../../lib/format/count';
 import { mispDateText } from '../../lib/format/time';
 import { ANALYSIS_LEVELS, type Match, type TagView } from '../../lib/lookup/matches';
 import { derivedMatchText } from '../../lib/lookup/status-text';
-import { SIGHTING_TYPE_LABELS, type SightingHistoryRow, type SightingType } from '../../lib/sightings/model';
+import { SIGHTING_TYPE_LABELS, type SightingHistoryRow } from '../../lib/sightings/model';
 import { THREAT_LEVELS, threatLevelColour, threatLevelName } from '../../lib/threat-level';
 import { When } from '../When';
 
@@ -25,8 +25,8 @@ export interface HoverCardProps {
         notes?: string[];
       };
   onClose(): void;
-  /** The sighting controls; absent: none are shown. */
-  sightings?: CardSightings;
+  /** The card's actions (lib/card/actions.ts) as buttons, its status line and the sighting history. */
+  controls?: CardControls;
 }
 
 export type HistoryState =
@@ -34,20 +34,23 @@ export type HistoryState =
   | { kind: 'error'; message: string }
   | { kind: 'ready'; rows: SightingHistoryRow[] };
 
-/**
- * What the card shows and does about sightings. The handlers get the DOM event: the content script
- * acts only on trusted ones (a real click or key press), never on a page's synthetic event.
- */
-export interface CardSightings {
-  /** undefined while the background is asked. */
-  permission: { allowed: boolean; reason?: string } | undefined;
-  busy: boolean;
+/** One action's button. The handler gets the DOM event: only trusted ones count (never a page's). */
+export interface CardButton {
+  id: string;
+  label: string;
+  disabled: boolean;
+  onActivate(event: MouseEvent): void;
+}
+
+export interface CardControls {
+  /** For the whole card (every instance that knows the value). */
+  buttons: CardButton[];
+  /** Per instance section, when several instances are connected. */
+  instanceButtons: Record<string, CardButton[]>;
+  /** Why an action is not offered ("Recording sightings is not available: …"). */
+  note?: string;
   message?: { kind: 'ok' | 'info' | 'error'; text: string };
-  canUndo: boolean;
   history: Record<string, HistoryState>;
-  /** `instanceId`: the instance section the button sits in (several instances); absent: every instance that knows the value. */
-  onRecord(type: SightingType, event: Event, instanceId?: string): void;
-  onUndo(event: Event): void;
   onHistory(match: Match, event: Event): void;
 }
 
@@ -109,15 +112,15 @@ function MatchView({
   match,
   instance,
   otherEvents,
-  sightings,
+  controls,
 }: {
   match: Match;
   instance?: CardInstance;
   otherEvents: number;
-  sightings?: CardSightings;
+  controls?: CardControls;
 }) {
-  const handlers = sightings;
-  const history = sightings?.history[historyKey(match)];
+  const handlers = controls;
+  const history = controls?.history[historyKey(match)];
   const { event, attribute, sightings: counts } = match;
   return (
     <article class={`match threat-${event.threatLevel}`} aria-label={`Event ${event.info}`}>
@@ -170,64 +173,26 @@ function MatchView({
   );
 }
 
-/**
- * The sighting buttons. With several instances each instance section has its own, named after the
- * instance ("Record sighting in CIRCL"), and they act on that instance only.
- */
-function InstanceSightingButtons({
-  sightings,
-  instance,
-}: {
-  sightings: CardSightings;
-  instance: CardInstance | undefined;
-}) {
-  const { permission, busy } = sightings;
-  if (!instance || (permission && !permission.allowed)) return null;
-  const suffix = ` in ${instance.name}`;
+function Buttons({ buttons, class: className }: { buttons: CardButton[]; class: string }) {
+  if (buttons.length === 0) return null;
   return (
-    <div class="actions instance-actions">
-      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(0, e, instance.id)}>
-        {`Record sighting${suffix}`}
-      </button>
-      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(1, e, instance.id)}>
-        {`Mark false positive${suffix}`}
-      </button>
-      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(2, e, instance.id)}>
-        {`Mark expired${suffix}`}
-      </button>
+    <div class={className}>
+      {buttons.map((button) => (
+        <button key={button.id} type="button" disabled={button.disabled} onClick={button.onActivate}>
+          {button.label}
+        </button>
+      ))}
     </div>
   );
 }
 
-/** The hover card: a dialog listing what MISP knows about one value, grouped by instance. */
-function SightingActions({ sightings, perInstance }: { sightings: CardSightings; perInstance: boolean }) {
-  const { permission, busy, message, canUndo } = sightings;
+/** The card-wide actions, the note on what the key may not do, and the status line. */
+function CardActions({ controls }: { controls: CardControls }) {
+  const { message } = controls;
   return (
-    <section class="sighting-actions" aria-label="Sightings">
-      {permission && !permission.allowed ? (
-        <p class="hint">Recording sightings is not available: {permission.reason ?? 'no permission.'}</p>
-      ) : (
-        <div class="actions">
-          {!perInstance && (
-            <>
-              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(0, e)}>
-                Record sighting
-              </button>
-              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(1, e)}>
-                Mark false positive
-              </button>
-              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(2, e)}>
-                Mark expired
-              </button>
-            </>
-          )}
-          {canUndo && (
-            <button type="button" disabled={busy} onClick={(e) => sightings.onUndo(e)}>
-              Undo
-            </button>
-          )}
-        </div>
-      )}
+    <section class="sighting-actions" aria-label="Actions">
+      {controls.note && <p class="hint">{controls.note}</p>}
+      <Buttons buttons={controls.buttons} class="actions" />
       <p
         class={message?.kind === 'error' ? 'error' : 'hint'}
         role={message?.kind === 'error' ? 'alert' : 'status'}
@@ -238,7 +203,8 @@ function SightingActions({ sightings, perInstance }: { sightings: CardSightings;
   );
 }
 
-export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) {
+/** The hover card: a dialog listing what MISP knows about one value, grouped by instance. */
+export function HoverCard({ value, state, onClose, controls }: HoverCardProps) {
   return (
     <div
       class="card"
@@ -278,16 +244,19 @@ export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) 
                   match={match}
                   instance={instance}
                   otherEvents={events - 1}
-                  sightings={sightings}
+                  controls={controls}
                 />
               ))}
-              {several && sightings && <InstanceSightingButtons sightings={sightings} instance={instance} />}
+              {several && instance && controls && (
+                <Buttons
+                  buttons={controls.instanceButtons[instance.id] ?? []}
+                  class="actions instance-actions"
+                />
+              )}
             </section>
           );
         })}
-      {state.kind === 'ready' && state.matches.length > 0 && sightings && (
-        <SightingActions sightings={sightings} perInstance={state.instances.length > 1} />
-      )}
+      {state.kind === 'ready' && controls && <CardActions controls={controls} />}
     </div>
   );
 }
@@ -319,7 +288,8 @@ export function groupByInstance(matches: Match[], instances: CardInstance[]) {
 }
 
 export const HOVER_CARD_CSS = `
-.card { position: fixed; pointer-events: auto; box-sizing: border-box; width: min(30rem, calc(100vw - 16px)); max-height: min(32rem, calc(100vh - 16px)); overflow: auto;
+/* One size for every card, whatever it says: a page hit-testing around the pointer learns nothing from it. */
+.card { position: fixed; pointer-events: auto; box-sizing: border-box; width: min(30rem, calc(100vw - 16px)); height: min(22rem, calc(100vh - 16px)); overflow: auto;
   background: #ffffff; color: #1b1f24; border: 1px solid #c8ced6; border-radius: 8px; box-shadow: 0 8px 28px rgba(0,0,0,.28);
   font: 13px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; padding: 10px 12px; text-align: left; z-index: 2147483647;
   color-scheme: light; }

@@ -4,8 +4,9 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Draft, emptyDraft } from '../../lib/events/model';
 import type { ValueStatus } from '../../lib/lookup/status';
+import { withScannedText } from '../../lib/selection';
 import { IndicatorList, type ListedItem } from './IndicatorList';
-import { ScanText } from './ScanText';
+import { ScanText } from './page/ScanText';
 
 let statuses: Record<string, ValueStatus> = {};
 vi.mock('../../lib/runtime', () => ({
@@ -61,10 +62,10 @@ describe('the popup’s indicator list', () => {
           }}
         />
         <ScanText
-          draft={draft}
           pageValues={new Set(PAGE.map((item) => item.value))}
-          onDraft={(next) => {
+          onFound={(found, statuses) => {
             // As the Page panel does: extras the page scan lists are not listed twice.
+            const next = withScannedText(draft, found, statuses);
             const onPage = new Set(PAGE.map((item) => item.value));
             const added = next.extras.filter((extra) => !onPage.has(extra.value));
             draft = next;
@@ -72,7 +73,6 @@ describe('the popup’s indicator list', () => {
             items = [...PAGE, ...added.map((extra) => ({ ...extra, status: statuses[extra.value] ?? NEW }))];
             draw();
           }}
-          onStatuses={() => {}}
         />
       </>,
       root,

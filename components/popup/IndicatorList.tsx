@@ -4,6 +4,7 @@ import { validChoice } from '../../lib/events/build';
 import type { Draft, ItemChoice } from '../../lib/events/model';
 import { countText } from '../../lib/format/count';
 import { kindSpec, mispTypeChoice } from '../../lib/indicators';
+import { noteHints, noteStatus, offeredForFiling } from '../../lib/indicators/notes';
 import type { LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { ListedValue } from '../../lib/lookup/derived-rows';
 import { statusText } from '../../lib/lookup/status-text';
@@ -37,7 +38,7 @@ export function IndicatorList({
   instances?: readonly LookupInstanceView[];
   /** Values added from pasted text (not on the page): listed together, first, as "From pasted text". */
   pasted?: readonly string[];
-  /** What to say when there is nothing to list (why the page has nothing). */
+  /** What to say when there is nothing to list (why the page has nothing); null: nothing. */
   empty?: ComponentChildren;
 }) {
   const [filter, setFilter] = useState('');
@@ -56,7 +57,7 @@ export function IndicatorList({
     const fromText: ListedItem[] = [];
     const byKind = new Map<ListedItem['type'], ListedItem[]>();
     for (const item of visible) {
-      if (item.derivedFrom) continue;
+      if (item.derivedFrom || item.note?.reference !== undefined) continue;
       if (pastedSet.has(item.value)) fromText.push(item);
       else byKind.set(item.type, [...(byKind.get(item.type) ?? []), item]);
     }
@@ -65,6 +66,11 @@ export function IndicatorList({
       ? [{ key: 'pasted', title: 'From pasted text', group: fromText }, ...byType]
       : byType;
   }, [visible, pastedSet]);
+  // The page's own site, publishers' and vendors' sites, contact addresses: listed apart.
+  const references = useMemo(
+    () => visible.filter((item) => !item.derivedFrom && item.note?.reference !== undefined),
+    [visible],
+  );
   // Derived values (a URL's host, an e-mail's domain) are listed under what they come from.
   const derivedOf = useMemo(() => {
     const byParent = new Map<string, ListedItem[]>();
@@ -95,10 +101,71 @@ export function IndicatorList({
   const selectAllNew = () => {
     const next = { ...draft.selected };
     for (const item of visible) {
-      if (item.status.status === 'new' && !item.derivedFrom && !next[item.value])
+      if (
+        item.status.status === 'new' &&
+        !item.derivedFrom &&
+        offeredForFiling(item.note) &&
+        !next[item.value]
+      )
         next[item.value] = choiceFor(item);
     }
     onChange(next);
+  };
+
+  const row = (item: ListedItem) => {
+    const choice = draft.selected[item.value];
+    return (
+      <li key={item.value} class="sl-item">
+        <div class="sl-item-row">
+          <input
+            type="checkbox"
+            id={`sel-${item.value}`}
+            aria-label={item.value}
+            checked={Boolean(choice)}
+            onChange={(event) => toggle(item, event.currentTarget.checked)}
+          />
+          <span class="sl-value" title={item.original}>
+            {item.value}
+          </span>
+          <span class={`sl-status sl-status-${item.status.status}`}>{itemStatusText(item, instances)}</span>
+          {noteHints(item.note).map((hint) => (
+            <span key={hint} class="hint">
+              {hint}
+            </span>
+          ))}
+          {item.count > 1 && <span class="hint">×{item.count}</span>}
+        </div>
+        {choice && <ItemOptions item={item} choice={choice} onChange={(p) => update(item, p)} />}
+        {derivedOf.has(item.value) && (
+          <ul class="sl-derived" aria-label={`Parts of ${item.value}`}>
+            {derivedOf.get(item.value)!.map((part) => {
+              const partChoice = draft.selected[part.value];
+              return (
+                <li key={part.value} class="sl-item">
+                  <div class="sl-item-row">
+                    <input
+                      type="checkbox"
+                      id={`sel-${part.value}`}
+                      aria-label={part.value}
+                      checked={Boolean(partChoice)}
+                      onChange={(event) => toggle(part, event.currentTarget.checked)}
+                    />
+                    <span class="sl-value">{part.value}</span>
+                    <span class={`sl-status sl-status-${part.status.status}`}>
+                      {itemStatusText(part, instances)}
+                    </span>
+                    <span class="hint">{part.derivedFrom?.part === 'domain' ? 'domain' : 'host'}</span>
+                  </div>
+                  {partChoice && (
+                    <ItemOptions item={part} choice={partChoice} onChange={(p) => update(part, p)} />
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </li>
+    );
   };
 
   return (
@@ -135,71 +202,24 @@ export function IndicatorList({
             <h3 class="sl-group-title">
               {title} ({group.length})
             </h3>
-            <ul class="sl-group-items">
-              {group.map((item) => {
-                const choice = draft.selected[item.value];
-                return (
-                  <li key={item.value} class="sl-item">
-                    <div class="sl-item-row">
-                      <input
-                        type="checkbox"
-                        id={`sel-${item.value}`}
-                        aria-label={item.value}
-                        checked={Boolean(choice)}
-                        onChange={(event) => toggle(item, event.currentTarget.checked)}
-                      />
-                      <span class="sl-value" title={item.original}>
-                        {item.value}
-                      </span>
-                      <span class={`sl-status sl-status-${item.status.status}`}>
-                        {statusText(item.status, instances)}
-                      </span>
-                      {item.count > 1 && <span class="hint">×{item.count}</span>}
-                    </div>
-                    {choice && <ItemOptions item={item} choice={choice} onChange={(p) => update(item, p)} />}
-                    {derivedOf.has(item.value) && (
-                      <ul class="sl-derived" aria-label={`Parts of ${item.value}`}>
-                        {derivedOf.get(item.value)!.map((part) => {
-                          const partChoice = draft.selected[part.value];
-                          return (
-                            <li key={part.value} class="sl-item">
-                              <div class="sl-item-row">
-                                <input
-                                  type="checkbox"
-                                  id={`sel-${part.value}`}
-                                  aria-label={part.value}
-                                  checked={Boolean(partChoice)}
-                                  onChange={(event) => toggle(part, event.currentTarget.checked)}
-                                />
-                                <span class="sl-value">{part.value}</span>
-                                <span class={`sl-status sl-status-${part.status.status}`}>
-                                  {statusText(part.status, instances)}
-                                </span>
-                                <span class="hint">
-                                  {part.derivedFrom?.part === 'domain' ? 'domain' : 'host'}
-                                </span>
-                              </div>
-                              {partChoice && (
-                                <ItemOptions
-                                  item={part}
-                                  choice={partChoice}
-                                  onChange={(p) => update(part, p)}
-                                />
-                              )}
-                            </li>
-                          );
-                        })}
-                      </ul>
-                    )}
-                  </li>
-                );
-              })}
-            </ul>
+            <ul class="sl-group-items">{group.map(row)}</ul>
           </li>
         ))}
       </ul>
+      {references.length > 0 && (
+        <fieldset aria-label="References" class="sl-group sl-references">
+          <legend class="sl-group-title">References ({references.length})</legend>
+          <ul class="sl-group-items">{references.map(row)}</ul>
+        </fieldset>
+      )}
     </section>
   );
+}
+
+/** A value MISP does not know that is a reference, or likely no indicator, is never called "New". */
+function itemStatusText(item: ListedItem, instances: readonly LookupInstanceView[]): string {
+  const unknown = item.status.status === 'new' || item.status.status === 'pending';
+  return (unknown ? noteStatus(item.note) : null) ?? statusText(item.status, instances);
 }
 
 function ItemOptions({

@@ -79,6 +79,40 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
     await page.close();
   });
 
+  it('no storage area a content script can read holds the key, while lookups keep working', async () => {
+    // Firefox gives content scripts storage.local (no access levels) and storage.managed; WebDriver BiDi
+    // cannot enter a content script's sandbox, so the areas are read from an extension page, which sees
+    // everything a content script could and more (storage.session too).
+    const page = await firefox.openExtensionPage('options.html');
+    const areas = (await page.evaluate(async () => {
+      const api = (
+        globalThis as unknown as { browser: { storage: Record<string, { get(k: null): Promise<unknown> }> } }
+      ).browser.storage;
+      const out: Record<string, string> = {};
+      for (const area of ['local', 'session', 'sync', 'managed']) {
+        try {
+          out[area] = JSON.stringify(await api[area]?.get(null));
+        } catch (error) {
+          out[area] = `unavailable: ${String(error)}`;
+        }
+      }
+      return out;
+    })) as Record<string, string>;
+    expect(Object.keys(areas).sort()).toEqual(['local', 'managed', 'session', 'sync']);
+    expect(areas.local).toContain('"instances"');
+    for (const text of Object.values(areas)) expect(text).not.toContain(misp.apiKey);
+    await page.close();
+    // The background still has the key: the report's values are known.
+    const report = await firefox.browser.newPage();
+    await report.goto(reportUrl);
+    const popup = await firefox.openExtensionPage(`popup.html?tab=${await firefox.tabIdOf(reportUrl)}`);
+    await expect
+      .poll(() => statusOf(popup, '176.123.8.149'), { timeout: 20_000, interval: 300 })
+      .toContain('In MISP');
+    await popup.close();
+    await report.close();
+  });
+
   it('the popup lists the page indicators with their MISP status', async () => {
     const report = await firefox.browser.newPage();
     await report.goto(reportUrl);

@@ -1,7 +1,7 @@
 import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import { type ChromeGlobal, currentWorker } from './browser';
-import { boxOfNode, clickBox, findByRole, hoverUntilCard, readMarks, textOf } from './cdp';
+import { boxOfNode, callOnNode, clickBox, findByRole, hoverUntilCard, readMarks, textOf } from './cdp';
 import type { MispTarget } from './misp-target';
 
 /**
@@ -112,10 +112,15 @@ export async function cardText(page: Page, value: string): Promise<string> {
   return dialog ? textOf(page, dialog.backendNodeId) : '';
 }
 
-/** Clicks a button inside the card (closed shadow root) with the real mouse: a trusted event. */
-export async function clickInCard(page: Page, name: string) {
+/**
+ * Clicks a button inside the card (closed shadow root) with the real mouse: a trusted event. Write
+ * buttons are enabled once the card has been visible and unobscured for a moment: wait for that.
+ */
+export async function clickInCard(page: Page, name: string): Promise<void> {
   const button = await findByRole(page, 'button', name);
   expect(button, `button "${name}"`).toBeTruthy();
-  const box = await boxOfNode(page, button!.backendNodeId);
-  await clickBox(page, box!);
+  await expect
+    .poll(() => callOnNode<boolean>(page, button!.backendNodeId, 'function () { return this.disabled; }'))
+    .toBe(false);
+  await clickBox(page, (await boxOfNode(page, button!.backendNodeId))!);
 }

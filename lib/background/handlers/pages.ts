@@ -7,7 +7,17 @@ import { updateBadge } from '../badge';
 import { lookupInstances } from '../lookups';
 import { pageScanDecision, type ScanDecision } from '../page-config';
 import type { Handlers } from '../router';
+import { fromContentScript, NOT_THIS_PAGE, RATE_LIMITED, senderFrame } from '../sender-scope';
 import type { BackgroundServices } from '../services';
+
+/**
+ * Whether a frame's report is taken: never from MISP's own pages, sites never scanned or what is not a
+ * web page (judged from the frame's own URL). "Highlighting is off" still takes a scan the analyst asked for.
+ */
+function mayReport(decision: ScanDecision): boolean {
+  return decision.scan || decision.reason === 'highlighting is off';
+}
+
 import { rememberPageIndicators } from './watch';
 
 async function scanDecisionFor(url: string): Promise<ScanDecision> {
@@ -35,11 +45,27 @@ function hostOf(url: string): string {
 /** Content scripts' reports and lookups, the hover card, and the popup's view of a tab. */
 export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
   return {
-    'page/config': async ({ url }) => ({ ok: true, data: await scanDecisionFor(url) }),
-    'page/extract': async ({ texts }) => ({ ok: true, data: extractTexts(texts) }),
-    'page/indicators': async ({ url, title, indicators }, sender) => {
+    // The frame's own URL as the browser names it decides, never the URL a page-side script claims.
+    'page/config': async (_request, sender) => ({ ok: true, data: await scanDecisionFor(sender.url ?? '') }),
+    // References are judged against the frame's own address as the browser gives it, never the payload's.
+    'page/extract': async ({ texts }, sender) => {
+      // Extraction is the background's work for every tab: one tab gets a bounded share of it.
+      const chars = texts.reduce((sum, text) => sum + text.length, 0);
+      const { scope } = await services;
+      if (!scope.allow('extractChars', senderFrame(sender).tabId, chars)) {
+        return { ok: false, error: RATE_LIMITED };
+      }
+      return { ok: true, data: extractTexts(texts, sender.url === undefined ? {} : { pageUrl: sender.url }) };
+    },
+    'page/indicators': async ({ title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
-      const { lookups, tabs } = await services;
+      const url = sender.url ?? '';
+      const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
+      if (!mayReport(pageScanDecision(url, preferences, instances))) {
+        return { ok: true, data: { statuses: {}, newValues: [] } };
+      }
+      const { lookups, tabs, scope } = await services;
+      if (!scope.allow('reports', tabId)) return { ok: false, error: RATE_LIMITED };
       const statuses = await lookups.statuses(tabId, indicators);
       await tabs.setFrame(tabId, sender.frameId ?? 0, {
         url,
@@ -52,9 +78,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       });
       await updateBadge(tabId, await tabs.badge(tabId));
       // "Seen before, known now": judged from the frame's own URL, never the payload's.
-      void rememberPageIndicators(services, { url: sender.url ?? '', title }, indicators, statuses).catch(
-        () => {},
-      );
+      void rememberPageIndicators(services, { url, title }, indicators, statuses).catch(() => {});
       const others: typeof statuses = {};
       const newValues: string[] = [];
       for (const [value, status] of Object.entries(statuses)) {
@@ -64,25 +88,44 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
       return { ok: true, data: { statuses: others, newValues } };
     },
     'lookup/values': async ({ indicators }, sender) => {
-      const { lookups } = await services;
+      const { lookups, scope } = await services;
+      if (fromContentScript(sender)) {
+        // A selection on the page: counted per tab, and remembered as the frame's own values.
+        const { tabId, frameId } = senderFrame(sender);
+        if (!scope.allow('lookups', tabId)) return { ok: false, error: RATE_LIMITED };
+        scope.noteAsked(
+          tabId,
+          frameId,
+          indicators.map((indicator) => indicator.value),
+        );
+      }
       return { ok: true, data: { statuses: await lookups.statuses(sender.tab?.id ?? -1, indicators) } };
     },
     'card/matches': async ({ value }, sender) => {
-      const { lookups, tabs } = await services;
+      const { lookups, tabs, scope } = await services;
+      const { tabId, frameId } = senderFrame(sender);
+      // A card opens only for values its own frame found (or looked up): a page cannot probe others.
+      if (!(await scope.ownsValues(tabId, frameId, [value]))) return { ok: false, error: NOT_THIS_PAGE };
       const [instances, theme, report] = await Promise.all([
         lookupInstances(),
         getTheme(),
-        sender.tab?.id === undefined ? undefined : tabs.summary(sender.tab.id, []),
+        tabs.summary(tabId, []),
       ]);
-      const reported = report?.indicators.find((indicator) => indicator.value === value);
+      const reported = report.indicators.find((indicator) => indicator.value === value);
       const matches = await lookups.cardMatches(value, reported?.type);
       const notes = reported?.status.notes ?? [];
+      scope.noteShown(
+        tabId,
+        matches.map((match) => ({ instanceId: match.instanceId, attributeId: match.attribute.id })),
+      );
+      // An instance's address goes to the card only when the card links into it (it has matches).
+      const linked = new Set(matches.map((match) => match.instanceId));
       return {
         ok: true,
         data: {
           value,
           matches,
-          instances: instances.map(({ id, name, url }) => ({ id, name, url })),
+          instances: instances.map(({ id, name, url }) => ({ id, name, url: linked.has(id) ? url : '' })),
           theme,
           ...(notes.length > 0 ? { notes } : {}),
         },
