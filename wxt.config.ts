@@ -1,8 +1,10 @@
+import { createRequire } from 'node:module';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
 /** Entry points that run inside web pages' frames (see the build hook below). */
 const PAGE_LAYER = new Set(['content', 'card']);
+const require = createRequire(import.meta.url);
 
 const ICONS = {
   16: 'icon/16.png',
@@ -31,6 +33,14 @@ export default defineConfig({
         delete (alias as Record<string, string>)['wxt/browser'];
       }
     },
+    // pdf.js's worker ships as an extension file (pdf.worker.mjs): PDFs are read without loading
+    // code from anywhere else.
+    'build:publicAssets': (_wxt, assets) => {
+      assets.push({
+        absoluteSrc: require.resolve('pdfjs-dist/build/pdf.worker.min.mjs'),
+        relativeDest: 'pdf.worker.mjs',
+      });
+    },
   },
   manifest: ({ browser }) => ({
     name: 'Sightline',
@@ -49,8 +59,17 @@ export default defineConfig({
         description: 'Scan this page for indicators',
       },
     },
-    // `scripting`: the hover card is injected into a frame the first time one opens there.
-    permissions: ['storage', 'alarms', 'notifications', 'contextMenus', 'unlimitedStorage', 'scripting'],
+    permissions: [
+      'storage',
+      'alarms',
+      'notifications',
+      'contextMenus',
+      'unlimitedStorage',
+      // The hover card is injected into a frame the first time one opens there.
+      'scripting',
+      // Chrome: PDFs are read with pdf.js in an offscreen document (the service worker has no workers).
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+    ],
     // Organisation policy (storage.managed): schema documented in POLICY.md. Chrome reads it from here;
     // Firefox takes the policy from policies.json.
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),

@@ -9,9 +9,16 @@ import { extractionBench } from './extraction.bench';
 import { inlineBench } from './inline.bench';
 import { lookupsBench } from './lookups.bench';
 import { pageLayerBench } from './pagelayer.bench';
+import { pdfBench } from './pdf.bench';
 import type { BenchModule } from './types';
 
-const MODULES: readonly BenchModule[] = [extractionBench, inlineBench, lookupsBench, pageLayerBench];
+const MODULES: readonly BenchModule[] = [
+  extractionBench,
+  inlineBench,
+  lookupsBench,
+  pageLayerBench,
+  pdfBench,
+];
 
 function machine(): string {
   const cpuList = cpus();

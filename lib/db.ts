@@ -1,4 +1,5 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { StoredPdf } from './pdf/store';
 
 /**
  * Sightline's one IndexedDB database, owned by the background service worker.
@@ -14,6 +15,8 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
  *   `storage.local` (readable by content scripts on Firefox) and `storage.managed` (everywhere).
  * - `clusters`: per instance, its galaxy clusters (name, tag, galaxy, synonyms, external ids) for the
  *   event form's "Galaxy clusters" search and the clusters a page mentions; refreshed daily.
+ * - `pdfs`: the few PDFs last read (a tab's, a dropped file's) with their bytes, for the offscreen
+ *   reader, Sightline's reader and "Attach report file" (lib/pdf/store.ts).
  * Values are stored as plain data; readers re-validate them with zod (a stored record may be from an
  * older version of Sightline).
  */
@@ -123,12 +126,13 @@ interface SightlineDB extends DBSchema {
   seen: { key: string; value: SeenRecord; indexes: { lastSeenAt: number; checkedAt: number } };
   keys: { key: string; value: KeyRecord };
   clusters: { key: string; value: ClusterRecord };
+  pdfs: { key: string; value: StoredPdf; indexes: { storedAt: number } };
 }
 
 export type SightlineDatabase = IDBPDatabase<SightlineDB>;
 
 export const DB_NAME = 'sightline';
-const DB_VERSION = 5;
+const DB_VERSION = 6;
 
 export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
   return openDB<SightlineDB>(name, DB_VERSION, {
@@ -160,6 +164,10 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
       }
       if (oldVersion < 5) {
         db.createObjectStore('clusters', { keyPath: 'instanceId' });
+      }
+      if (oldVersion < 6) {
+        const pdfs = db.createObjectStore('pdfs', { keyPath: 'key' });
+        pdfs.createIndex('storedAt', 'storedAt');
       }
     },
   });

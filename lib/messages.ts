@@ -3,6 +3,7 @@ import { cardMessages } from './protocol/card';
 import { eventMessages } from './protocol/events';
 import { lookupMessages } from './protocol/lookups';
 import { pageMessages } from './protocol/pages';
+import { pdfMessages } from './protocol/pdf';
 import type { MessageSpec } from './protocol/result';
 import { seenMessages } from './protocol/seen';
 import { settingsMessages } from './protocol/settings';
@@ -34,6 +35,7 @@ export const protocol = {
   ...tagMessages,
   ...seenMessages,
   ...cardMessages,
+  ...pdfMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type Protocol = typeof protocol;

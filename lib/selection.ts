@@ -1,6 +1,5 @@
 import { defaultChoice, type ListedIndicator } from './events/build';
-import { addExtras } from './events/drafts';
-import type { Draft, ExtraIndicator, ItemChoice } from './events/model';
+import type { ItemChoice } from './events/model';
 import type { ValueStatus } from './lookup/status';
 
 /**
@@ -15,22 +14,4 @@ export function isLikelyBenign(status: ValueStatus): boolean {
 export function choiceFor(item: ListedIndicator & { status: ValueStatus }): ItemChoice {
   const choice = defaultChoice(item);
   return isLikelyBenign(item.status) ? { ...choice, toIds: false } : choice;
-}
-
-/**
- * The draft after "Scan text" found `found` (with their statuses): all join the extras; those not
- * likely benign are ticked (unless already), the likely benign ones are left for the analyst.
- */
-export function withScannedText(
-  draft: Draft,
-  found: readonly ExtraIndicator[],
-  statuses: Readonly<Record<string, ValueStatus>>,
-): Draft {
-  const next = addExtras(draft, found, false);
-  const selected = { ...next.selected };
-  for (const indicator of found) {
-    const status = statuses[indicator.value] ?? { status: 'pending' };
-    if (!isLikelyBenign(status)) selected[indicator.value] ??= choiceFor({ ...indicator, status });
-  }
-  return { ...next, selected };
 }

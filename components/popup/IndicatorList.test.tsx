@@ -4,7 +4,6 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Draft, emptyDraft } from '../../lib/events/model';
 import type { ValueStatus } from '../../lib/lookup/status';
-import { withScannedText } from '../../lib/selection';
 import { IndicatorList, type ListedItem } from './IndicatorList';
 import { ScanText } from './page/ScanText';
 
@@ -63,9 +62,9 @@ describe('the popup’s indicator list', () => {
         />
         <ScanText
           pageValues={new Set(PAGE.map((item) => item.value))}
-          onFound={(found, statuses) => {
+          onDraft={(edit) => {
+            const next = edit(draft);
             // As the Page panel does: extras the page scan lists are not listed twice.
-            const next = withScannedText(draft, found, statuses);
             const onPage = new Set(PAGE.map((item) => item.value));
             const added = next.extras.filter((extra) => !onPage.has(extra.value));
             draft = next;
@@ -73,6 +72,7 @@ describe('the popup’s indicator list', () => {
             items = [...PAGE, ...added.map((extra) => ({ ...extra, status: statuses[extra.value] ?? NEW }))];
             draw();
           }}
+          onStatuses={() => {}}
         />
       </>,
       root,

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { buildSubmission, readyToFile, selectedAttributes } from '../../lib/events/build';
 import type { ClusterMatch } from '../../lib/events/clusters';
+import { addExtras } from '../../lib/events/drafts';
 import { type FormField, placeFieldErrors } from '../../lib/events/field-errors';
 import { type Draft, type EventForm as Form, SHARING_GROUP_DISTRIBUTION } from '../../lib/events/model';
 import { proposeObjects } from '../../lib/events/objects';
@@ -9,7 +10,6 @@ import { contentText, type PageContent, paragraphCount } from '../../lib/events/
 import type { ValueStatus } from '../../lib/lookup/status';
 import type { ResponseOf } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
-import { withScannedText } from '../../lib/selection';
 import { ExistingEvent } from './ExistingEvent';
 import { ExportBar } from './ExportBar';
 import { IndicatorList, type ListedItem } from './IndicatorList';
@@ -23,6 +23,9 @@ import { useDraft } from './page/useDraft';
 import { usePageContent } from './page/usePageContent';
 import { usePageIndicators } from './page/usePageIndicators';
 import { useSubmissions } from './page/useSubmissions';
+import { PdfBar } from './pdf/PdfBar';
+import { ScanFile } from './pdf/ScanFile';
+import { usePdfTab } from './pdf/usePdfTab';
 import { Submissions } from './Submissions';
 import type { TagState } from './TagInput';
 import './page-panel.css';
@@ -49,6 +52,17 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FormField, string[]>>>({});
+  const [attachReportFile, setAttachReportFile] = useState(false);
+
+  // A PDF tab: the background reads it, then its indicators are the page's.
+  const pdf = usePdfTab(tab, async () => {
+    const read = await load();
+    // The PDF's title replaces the viewer's as the default event info (unless the analyst typed one).
+    change((old) =>
+      old.form.info === tab.title.trim() ? { ...old, form: { ...old.form, info: read.title } } : old,
+    );
+  });
+  const readablePdf = pdf.phase === 'read' && !pdf.problem;
 
   useEffect(() => {
     void load();
@@ -63,7 +77,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   }, [chosenInstance]);
   const instanceId = setup?.instance?.id;
 
-  const extraStatuses = useExtraStatuses(draft);
+  const [extraStatuses, addExtraStatuses] = useExtraStatuses(draft);
   const mentioned = useMentionedClusters(content, instanceId);
   const sharingGroups = useSharingGroups(draft?.form.distribution === SHARING_GROUP_DISTRIBUTION, instanceId);
 
@@ -79,11 +93,6 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   }, [page, draft?.extras, extraStatuses]);
 
   const pageValues = useMemo(() => new Set(page?.items.map((item) => item.value)), [page]);
-  const pasted = useMemo(
-    () => (draft?.extras ?? []).flatMap((extra) => (pageValues.has(extra.value) ? [] : [extra.value])),
-    [draft?.extras, pageValues],
-  );
-
   const selection = useMemo(() => (draft ? selectedAttributes(draft, items) : []), [draft, items]);
   const objects = useMemo(() => proposeObjects(units, selection), [units, selection]);
 
@@ -124,7 +133,12 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     setOutcome(null);
     try {
       const attach = (draft.form.attachReport ?? reportByDefault) && content && page;
-      const submission = readyToFile(instanceId ? { ...built.submission, instanceId } : built.submission, {
+      const filed = {
+        ...built.submission,
+        ...(instanceId ? { instanceId } : {}),
+        ...(attachReportFile && readablePdf ? { attachReportFile: true } : {}),
+      };
+      const submission = readyToFile(filed, {
         uuid: () => crypto.randomUUID(),
         ...(attach
           ? { report: { content, page: { url: page.url, title: page.title, readAt: new Date() } } }
@@ -161,6 +175,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   return (
     <section aria-label="Page" class="sl-page">
       <p class="hint sl-page-title">{page?.title || tab.title || tab.url}</p>
+      <PdfBar state={pdf} tabId={tab.id} />
       {topProblems.map((problem) => (
         <p key={problem} class="status-error">
           {problem}
@@ -176,12 +191,18 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             instances={lookupInstances}
             draft={draft}
             onChange={select}
-            pasted={pasted}
             empty={page?.scan && notScannedText(page.scan) ? null : undefined}
+            pasted={draft.extras.flatMap((extra) => (pageValues.has(extra.value) ? [] : [extra.value]))}
           />
-          <ScanText
-            pageValues={pageValues}
-            onFound={(found, statuses) => change((old) => withScannedText(old, found, statuses))}
+          <ScanText pageValues={pageValues} onDraft={change} onStatuses={addExtraStatuses} />
+          <ScanFile
+            onFound={(found, name) =>
+              // Filed like a page: the file's name is the event info, and there is no page link to add.
+              change((old) => ({
+                ...addExtras(old, found),
+                form: { ...old.form, info: name, includeUrl: false },
+              }))
+            }
           />
           <EventForm
             form={draft.form}
@@ -206,6 +227,9 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             onCreate={(event) => void createEvent(event)}
             outcome={outcome}
             fieldErrors={fieldErrors}
+            reportFile={
+              readablePdf ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
+            }
           />
           <ExistingEvent tabId={tab.id} instanceId={instanceId} attributes={selection} onDone={finish} />
           <ExportBar attributes={selection} event={built?.ok ? built.submission : undefined} />
@@ -227,7 +251,8 @@ function useExtraStatuses(draft: Draft | null) {
       if (result.ok) setStatuses((old) => ({ ...old, ...result.data.statuses }));
     });
   }, [extraKey]);
-  return statuses;
+  const add = (more: Record<string, ValueStatus>) => setStatuses((old) => ({ ...old, ...more }));
+  return [statuses, add] as const;
 }
 
 /** The galaxy clusters the page names ("Mentioned on this page"), asked once per page and instance. */

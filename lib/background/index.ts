@@ -10,6 +10,7 @@ import { eventExtraHandlers } from './handlers/event-extras';
 import { eventHandlers, registerEventSenders } from './handlers/events';
 import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
+import { pdfHandlers } from './handlers/pdf';
 import { settingsHandlers } from './handlers/settings';
 import { registerSightingSenders, sightingHandlers } from './handlers/sightings';
 import { tagHandlers } from './handlers/tags';
@@ -40,6 +41,7 @@ const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers
   watchHandlers,
   tagHandlers,
   cardHandlers,
+  pdfHandlers,
 ];
 
 export function createHandlers(services: Promise<BackgroundServices>): Handlers {

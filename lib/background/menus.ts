@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { addExtras, indicatorsInText, updateDraft } from '../events/drafts';
+import { openLinkInReader, PDF_LINK_PATTERNS, READER_MENU_ID } from '../pdf/link-reader';
 
 /** Context menu entries and keyboard commands: each just asks the tab's content script to act. */
 export function registerMenusAndCommands(): void {
@@ -16,9 +17,19 @@ export function registerMenusAndCommands(): void {
         title: 'Add selection to draft event',
         contexts: ['selection'],
       });
+      browser.contextMenus.create({
+        id: READER_MENU_ID,
+        title: 'Open in Sightline reader',
+        contexts: ['link'],
+        targetUrlPatterns: PDF_LINK_PATTERNS,
+      });
     });
   });
   browser.contextMenus.onClicked.addListener((info, tab) => {
+    if (info.menuItemId === READER_MENU_ID && info.linkUrl) {
+      void openLinkInReader(info.linkUrl).catch(() => undefined);
+      return;
+    }
     if (tab?.id === undefined) return;
     if (info.menuItemId === 'sightline-scan') {
       void browser.tabs.sendMessage(tab.id, { channel: 'sightline', command: 'scan' }).catch(() => undefined);

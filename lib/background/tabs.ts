@@ -42,6 +42,12 @@ export const TAB_BUDGET = {
 
 const STATUS_ORDER: Record<string, number> = { known: 0, error: 1, benign: 2 };
 
+/**
+ * The frame a tab's PDF is reported as (read by the background, lib/pdf): no content script's frame
+ * id (those are 0 or more), so the viewer page's own empty report never replaces it.
+ */
+export const PDF_FRAME_ID = -1;
+
 export class TabReports {
   private readonly tabs = new Map<number, TabReport>();
 
@@ -86,7 +92,10 @@ export class TabReports {
   async summary(tabId: number, problems: string[]): Promise<TabIndicators> {
     const tab = await this.get(tabId);
     const frames = Object.entries(tab?.frames ?? {}).sort(([a], [b]) => Number(a) - Number(b));
-    const top = frames.find(([id]) => id === '0')?.[1] ?? frames[0]?.[1];
+    const top =
+      frames.find(([id]) => id === String(PDF_FRAME_ID))?.[1] ??
+      frames.find(([id]) => id === '0')?.[1] ??
+      frames[0]?.[1];
     const byValue = new Map<string, TabIndicators['indicators'][number]>();
     for (const [, frame] of frames) {
       for (const indicator of frame.indicators) {

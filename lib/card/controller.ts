@@ -279,17 +279,10 @@ export class CardController implements Card {
       }, CARD_UNDO_MS);
       session.undo = { action, keys: outcome.undoKeys, timer };
     }
-    if (outcome.reload) await this.reloadAfterWrite(session);
-    else this.render();
-  }
-
-  /** After a write: MISP's counts, and every open sighting history asked again (it lists the new row). */
-  private async reloadAfterWrite(session: Session): Promise<void> {
-    await this.loadMatches(session);
-    const state = session.state;
-    if (!this.current(session) || state.kind !== 'ready') return;
-    const open = state.matches.filter((match) => session.history[historyKey(match)] !== undefined);
-    await Promise.all(open.map((match) => this.loadHistory(session, match)));
+    if (outcome.reload) {
+      await this.loadMatches(session);
+      await this.reloadOpenHistories(session);
+    } else this.render();
   }
 
   private armed(event: MouseEvent): boolean {
@@ -317,16 +310,25 @@ export class CardController implements Card {
     if (!this.current(session)) return;
     session.busy = false;
     session.message = outcome.message;
-    if (outcome.reload) await this.reloadAfterWrite(session);
-    else this.render();
+    if (outcome.reload) {
+      await this.loadMatches(session);
+      await this.reloadOpenHistories(session);
+    } else this.render();
   }
 
   private async showHistory(session: Session, match: Match, event: Event): Promise<void> {
     if (!event.isTrusted) return;
-    const key = historyKey(match);
-    session.history = { ...session.history, [key]: { kind: 'loading' } };
+    session.history = { ...session.history, [historyKey(match)]: { kind: 'loading' } };
     this.render();
     await this.loadHistory(session, match);
+  }
+
+  /** An open history follows what was just recorded or undone (it is MISP's list, asked again). */
+  private async reloadOpenHistories(session: Session): Promise<void> {
+    const state = session.state;
+    if (state.kind !== 'ready' || !this.current(session)) return;
+    const open = state.matches.filter((match) => session.history[historyKey(match)] !== undefined);
+    await Promise.all(open.map((match) => this.loadHistory(session, match)));
   }
 
   private async loadHistory(session: Session, match: Match): Promise<void> {

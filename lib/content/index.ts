@@ -16,7 +16,8 @@ export async function startContentScript(ctx: PageContext): Promise<void> {
     ask('preferences/get', {}),
   ]);
   if (ctx.isInvalid || !config.ok || !preferences.ok) return;
-  if (!config.data.scan && config.data.mode !== 'ask') return;
+  // MISP's pages, excluded sites and "Never": nothing more, so no shortcut or menu can scan them.
+  if (!config.data.scan) return;
   const page = new PageController(ctx, {
     showNewMarks: preferences.data.showNewMarks === true,
     showBenignMarks: preferences.data.showBenignMarks === true,

@@ -7,9 +7,10 @@
  * show nothing after the host is attached: marks and the card live inside the closed root.
  */
 
+import type { MarkKind } from '../lookup/mark-kind';
 import { threatLevelColour } from '../threat-level';
 
-export type MarkKind = 'high' | 'medium' | 'low' | 'undefined' | 'new' | 'benign';
+export type { MarkKind };
 
 export interface MarkRequest {
   /** The ranges of one occurrence of an indicator in the page. */

@@ -1,9 +1,9 @@
 import type { Extraction, PageIndicator } from '../indicators/page-indicators';
+import { markKind } from '../lookup/mark-kind';
 import type { ValueStatus } from '../lookup/status';
-import { threatLevel } from '../threat-level';
 import { OccurrenceIndex } from './hit-test';
 import { ask } from './messaging';
-import { createOverlay, type MarkKind, type Overlay } from './overlay';
+import { createOverlay, type Overlay } from './overlay';
 import {
   occurrenceRange,
   type PageOccurrence,
@@ -40,17 +40,6 @@ async function extractInBackground(texts: string[]): Promise<Extraction | undefi
     const answer = await ask('page/extract', { texts });
     if (answer.ok) return answer.data;
   }
-  return undefined;
-}
-
-export function markKind(
-  status: ValueStatus | undefined,
-  preferences: MarkPreferences,
-): MarkKind | undefined {
-  if (!status) return undefined;
-  if (status.status === 'known') return threatLevel(status.threatLevel).mark;
-  if (status.status === 'new' && preferences.showNewMarks) return 'new';
-  if (status.status === 'benign' && preferences.showBenignMarks) return 'benign';
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
+import { markKind } from '../lookup/mark-kind';
 import { worthScanning } from './index';
 import { parsePageCommand } from './messaging';
 import { createOverlay, HOST_TAG } from './overlay';
-import { markKind } from './page-controller';
 
 describe('commands into the page layer', () => {
   it('takes only the commands the background sends, on the Sightline channel', () => {

@@ -159,6 +159,16 @@ export const ReportInputSchema = z.object({
 export type ReportInput = z.infer<typeof ReportInputSchema>;
 
 /** A new event as the popup submits it (built from a draft by `buildSubmission`). */
+/** A report file filed as a MISP `attachment` attribute: its name and its bytes in base64. */
+export const MAX_REPORT_FILE_BYTES = 20 * 1024 * 1024;
+export const ReportFileSchema = z.object({
+  name: z.string().min(1).max(255),
+  data: z
+    .string()
+    .max(Math.ceil(MAX_REPORT_FILE_BYTES / 3) * 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+});
+
 export const EventSubmissionSchema = z.object({
   /** Client uuid: outbox id and the event's uuid. */
   key: z.string().uuid(),
@@ -177,6 +187,10 @@ export const EventSubmissionSchema = z.object({
   attributes: z.array(AttributeInputSchema).max(5000),
   objects: z.array(ObjectInputSchema).max(2000).optional(),
   report: ReportInputSchema.optional(),
+  /** "Attach report file": the background adds the tab's PDF as an `attachment` (lib/pdf/attachment.ts). */
+  attachReportFile: z.boolean().optional(),
+  /** The report file itself, once the background has read it (what the outbox keeps and sends). */
+  attachment: ReportFileSchema.optional(),
 });
 export type EventSubmission = z.infer<typeof EventSubmissionSchema>;
 

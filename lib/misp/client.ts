@@ -113,6 +113,8 @@ export interface AttributeDraft {
   uuid?: string;
   distribution?: number;
   tags?: string[];
+  /** An `attachment`'s file, base64 (MISP stores it and never echoes it back). */
+  data?: string;
 }
 
 /** A MISP object for `createEvent`: the template (by uuid and version, never by name: obs 134). */
@@ -870,6 +872,7 @@ function attributeBody(draft: AttributeDraft): Record<string, unknown> {
     ...(draft.comment === undefined ? {} : { comment: draft.comment }),
     ...(draft.uuid === undefined ? {} : { uuid: draft.uuid }),
     ...(draft.distribution === undefined ? {} : { distribution: draft.distribution }),
+    ...(draft.data === undefined ? {} : { data: draft.data }),
     ...(draft.tags === undefined || draft.tags.length === 0
       ? {}
       : { Tag: draft.tags.map((name) => ({ name })) }),

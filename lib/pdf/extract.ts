@@ -103,7 +103,10 @@ export function textRuns(items: readonly unknown[]): TextRun[] {
   return runs;
 }
 
-/** Reads `data` (a whole PDF) into assembled page texts, or says why not. */
+/**
+ * Reads `data` (a whole PDF) into assembled page texts, or says why not. pdf.js takes `data` over
+ * (its buffer moves to the worker): pass a copy to keep using it.
+ */
 export async function extractPdfText(
   pdfjs: PdfJs,
   data: Uint8Array,

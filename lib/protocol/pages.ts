@@ -88,7 +88,8 @@ export const pageMessages = {
   },
   /** The hover card asks for the matches of one value (served from the lookup cache). */
   'card/matches': {
-    from: 'content',
+    // Also Sightline's reader (an extension page), which shows the same card on a PDF's text.
+    from: 'any',
     request: z.object({ value: z.string().min(1).max(MAX_VALUE_LENGTH) }),
     response: Result(
       z.object({

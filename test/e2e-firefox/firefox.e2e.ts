@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MispTarget, startMispTarget } from '../e2e/misp-target';
 import { type PageServer, startPageServer } from '../e2e/page-server';
 import { markdownToHtml, reportPage } from '../e2e/report-pages';
+import { statusOf } from './environment';
 import { countColour, type FirefoxExtensionBrowser, launchFirefoxWithExtension, textBox } from './firefox';
 
 const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus/avast');
@@ -242,10 +242,3 @@ describe('Firefox: pasted text and a list that follows a filing', () => {
     await report.close();
   });
 });
-
-/** The text of the list item holding the checkbox named `value`. */
-async function statusOf(popup: Page, value: string): Promise<string> {
-  const box = await popup.$(`::-p-aria([name="${value}"][role="checkbox"])`);
-  if (!box) return '';
-  return box.evaluate((node) => node.closest('li')?.textContent ?? '');
-}

@@ -10,6 +10,7 @@ import type { ObjectProposal } from '../../../lib/events/objects';
 import { PAP_CHOICES, TLP_CHOICES } from '../../../lib/events/taxonomies';
 import { countText } from '../../../lib/format/count';
 import { THREAT_LEVEL_CHOICES } from '../../../lib/threat-level';
+import { AttachReportFile } from '../pdf/AttachReportFile';
 import { TagInput, type TagState } from '../TagInput';
 import { ClusterInput } from './ClusterInput';
 import { Checkbox, Choice, FieldErrors, invalidProps } from './Fields';
@@ -41,6 +42,8 @@ export interface EventFormProps {
   outcome: Outcome | null;
   /** MISP's field errors from the last attempt, by field. */
   fieldErrors: Partial<Record<FormField, string[]>>;
+  /** On a readable PDF tab: "Attach report file". */
+  reportFile?: { checked: boolean; onChange: (checked: boolean) => void };
 }
 
 /** The selects after Distribution, as data: the form field each sets, its control and its options. */
@@ -162,6 +165,7 @@ export function EventForm(props: EventFormProps) {
       <Checkbox checked={form.includeUrl} onChange={(includeUrl) => onForm({ includeUrl })}>
         Include page URL
       </Checkbox>
+      {props.reportFile && <AttachReportFile {...props.reportFile} />}
       {props.pageRead && (
         <>
           <Checkbox checked={attachReport} onChange={(value) => onForm({ attachReport: value })}>

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { indicatorsInText } from '../../../lib/events/drafts';
-import type { ExtraIndicator } from '../../../lib/events/model';
+import { addExtras, indicatorsInText } from '../../../lib/events/drafts';
+import type { Draft } from '../../../lib/events/model';
 import { countText } from '../../../lib/format/count';
 import type { ValueStatus } from '../../../lib/lookup/status';
 import { sendToBackground } from '../../../lib/runtime';
-import { isLikelyBenign } from '../../../lib/selection';
+import { choiceFor, isLikelyBenign } from '../../../lib/selection';
 
 /** What "Add indicators from text" did, in one sentence. */
 export function scanTextOutcome(added: number, benign: number, onPage: number): string {
@@ -16,17 +16,20 @@ export function scanTextOutcome(added: number, benign: number, onPage: number): 
 }
 
 /**
- * "Scan text": indicators in pasted text join the draft (listed under "From pasted text"). Their status
- * is asked first, so that values a warninglist calls likely benign are added unticked (and never IDS
- * by default) instead of being filed with the rest in one click (`withScannedText`).
+ * "Scan text": indicators in pasted text join the draft under "From pasted text". Their status is
+ * asked first, so that values a warninglist calls likely benign are added unticked (and never IDS by
+ * default) instead of being filed with the rest in one click.
  */
 export function ScanText({
   pageValues,
-  onFound,
+  onDraft,
+  onStatuses,
 }: {
-  /** Values the page scan already lists. */
+  /** Values the page scan already lists (not added again). */
   pageValues: ReadonlySet<string>;
-  onFound: (found: ExtraIndicator[], statuses: Record<string, ValueStatus>) => void;
+  /** Applied to the stored draft (the context menu writes it too). */
+  onDraft: (edit: (draft: Draft) => Draft) => void;
+  onStatuses: (statuses: Record<string, ValueStatus>) => void;
 }) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -43,11 +46,19 @@ export function ScanText({
     const answer = await sendToBackground('lookup/values', { indicators: found });
     setBusy(false);
     const statuses = answer.ok ? answer.data.statuses : {};
-    onFound(found, statuses);
-    const benign = found.filter((indicator) => {
-      const status = statuses[indicator.value];
-      return status !== undefined && isLikelyBenign(status);
-    }).length;
+    onStatuses(statuses);
+    let benign = 0;
+    for (const indicator of found)
+      if (isLikelyBenign(statuses[indicator.value] ?? { status: 'pending' })) benign++;
+    onDraft((draft) => {
+      const next = addExtras(draft, found, false);
+      const selected = { ...next.selected };
+      for (const indicator of found) {
+        const status = statuses[indicator.value] ?? { status: 'pending' };
+        if (!isLikelyBenign(status)) selected[indicator.value] ??= choiceFor({ ...indicator, status });
+      }
+      return { ...next, selected };
+    });
     const onPage = found.filter((indicator) => pageValues.has(indicator.value)).length;
     setOutcome(scanTextOutcome(found.length - onPage, benign, onPage));
   }

@@ -12,7 +12,7 @@ export interface PageIndicators {
   items: ListedItem[];
   problems: string[];
   instances: LookupInstanceView[];
-  /** Whether Sightline scans the page now, why not, whether it has scanned it. */
+  /** Whether and why the tab is (not) scanned, judged now from its own URL. */
   scan?: PageScanView;
 }
 

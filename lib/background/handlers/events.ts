@@ -15,6 +15,7 @@ import {
 import { MispClient, MispError } from '../../misp';
 import type { AttributeDraft, ObjectDraft, ObjectTemplateRef } from '../../misp/client';
 import { isRetryable, type Outbox } from '../../outbox/outbox';
+import { reportFileAttribute, withReportFile } from '../../pdf/attachment';
 import { loadInstances, loadPreferences, type MispInstance } from '../../settings';
 import { toErrorInfo } from '../errors';
 import type { Handlers } from '../router';
@@ -164,7 +165,10 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
         // Adding a report unpublishes the event (obs 125): with a report, publish after it.
         published: submission.published && !report,
         tags: submission.tags,
-        attributes: [...submission.attributes, ...grouped.loose].map(toDraft),
+        attributes: [
+          ...[...submission.attributes, ...grouped.loose].map(toDraft),
+          ...(submission.attachment ? [reportFileAttribute(submission.attachment)] : []),
+        ],
         objects: grouped.objects,
       });
       const reportResult = report ? await attachReport(client, created.id, report) : undefined;
@@ -181,7 +185,10 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
         dropped: created.dropped.map((draft) => ({
           type: draft.type,
           value: draft.value,
-          reason: `MISP did not keep it: not a valid ${draft.type} value for MISP.`,
+          reason:
+            draft.type === 'attachment'
+              ? 'MISP did not keep the report file (its attachment was refused).'
+              : `MISP did not keep it: not a valid ${draft.type} value for MISP.`,
         })),
         ...(reportResult ? { report: reportResult } : {}),
         ...(created.event ? { objects: created.event.Object.length } : {}),
@@ -378,8 +385,12 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
         })),
       };
     },
-    'events/create': async (submission) =>
-      submit('event', submission.key, submission.tabId, submission, submission.instanceId),
+    'events/create': async (request) => {
+      // "Attach report file": the tab's PDF joins the submission here, so the outbox keeps it.
+      const submission = await withReportFile((await services).db, request);
+      if (!submission.ok) return submission;
+      return submit('event', request.key, request.tabId, submission.data, request.instanceId);
+    },
     'events/add-attributes': async (submission) =>
       submit('attributes', submission.key, submission.tabId, submission, submission.instanceId),
     'events/submissions': async () => {

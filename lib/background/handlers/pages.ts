@@ -62,8 +62,7 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
     'page/indicators': async ({ title, indicators }, sender) => {
       const tabId = sender.tab?.id ?? -1;
       const url = sender.url ?? '';
-      const [preferences, instances] = await Promise.all([loadPreferences(), loadInstances()]);
-      if (!mayReport(pageScanDecision(url, preferences, instances))) {
+      if (!mayReport(await scanDecisionFor(url))) {
         return { ok: true, data: { statuses: {}, newValues: [] } };
       }
       const { lookups, tabs, scope } = await services;

@@ -1,0 +1,38 @@
+import { useEffect, useState } from 'preact/hooks';
+import { looksLikePdfUrl } from '../../../lib/pdf/fetch';
+import type { PdfTab } from '../../../lib/protocol/pdf';
+import { sendToBackground } from '../../../lib/runtime';
+import type { PopupTab } from '../PopupApp';
+
+export type PdfTabState = { phase: 'none' } | { phase: 'reading' } | ({ phase: 'read' } & PdfTab);
+
+/**
+ * Whether the popup's tab shows a PDF, read by the background (no content script runs in the
+ * browser's PDF viewer). Once its text is read, `onRead` reloads the page's indicators.
+ */
+export function usePdfTab(tab: PopupTab, onRead: () => unknown): PdfTabState {
+  const [state, setState] = useState<PdfTabState>({ phase: 'none' });
+  useEffect(() => {
+    if (!/^(https?|file):/i.test(tab.url)) return;
+    let live = true;
+    // "Reading" only where the address says PDF: a web page asked about is not kept waiting for it.
+    if (looksLikePdfUrl(tab.url)) setState({ phase: 'reading' });
+    void sendToBackground('pdf/tab', { tabId: tab.id }).then((result) => {
+      if (!live) return;
+      if (!result.ok) {
+        setState(
+          looksLikePdfUrl(tab.url)
+            ? { phase: 'read', isPdf: true, problem: result.error.message }
+            : { phase: 'none' },
+        );
+        return;
+      }
+      setState(result.data.isPdf ? { phase: 'read', ...result.data } : { phase: 'none' });
+      if (result.data.isPdf && !result.data.problem) onRead();
+    });
+    return () => {
+      live = false;
+    };
+  }, [tab.id, tab.url]);
+  return state;
+}

@@ -1,0 +1,3 @@
+import { startPdfOffscreen } from '../../lib/pdf/offscreen';
+
+startPdfOffscreen();
