@@ -5,9 +5,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { fullTime, relativeTime } from '../lib/format/time';
 import type { Match } from '../lib/lookup/matches';
 import { HoverCard } from './card/HoverCard';
+import { mountPoint } from './dom.test-support';
 import { AlertsPanel } from './popup/AlertsPanel';
 import { SightingsPanel } from './popup/SightingsPanel';
-import { useTestRoot } from './test-root';
 
 const NOW = Date.now();
 const TEN_MIN_AGO = NOW - 10 * 60_000;
@@ -52,7 +52,7 @@ function times(root: HTMLElement) {
 const expected = (ms: number) => ({ text: relativeTime(ms, NOW), title: fullTime(ms) });
 
 describe('one way to write time: card, Sightings tab and Alerts', () => {
-  const mounted = useTestRoot();
+  const mounted = mountPoint();
 
   it('the card writes "last seen" and its history relative, with the full time on hover', async () => {
     const seconds = Math.floor(TEN_MIN_AGO / 1000);
@@ -78,14 +78,14 @@ describe('one way to write time: card, Sightings tab and Alerts', () => {
             onHistory: () => {},
           }}
         />,
-        mounted.current,
+        mounted.root,
       ),
     );
-    expect(times(mounted.current)).toEqual([expected(seconds * 1000), expected(seconds * 1000)]);
-    expect(mounted.current.textContent).toContain('1 sighting · 2 false positives · 0 expirations');
+    expect(times(mounted.root)).toEqual([expected(seconds * 1000), expected(seconds * 1000)]);
+    expect(mounted.root.textContent).toContain('1 sighting · 2 false positives · 0 expirations');
     // MISP's event day, in the browser's locale (not MISP's "2026-11-24").
-    expect(mounted.current.textContent).not.toContain('2026-11-24');
-    expect(mounted.current.textContent).not.toContain('UTC');
+    expect(mounted.root.textContent).not.toContain('2026-11-24');
+    expect(mounted.root.textContent).not.toContain('UTC');
   });
 
   it('the Sightings tab writes when each sighting was recorded the same way', async () => {
@@ -108,9 +108,9 @@ describe('one way to write time: card, Sightings tab and Alerts', () => {
         },
       ],
     };
-    await act(() => render(<SightingsPanel tab={{ id: 1, title: '', url: '' }} />, mounted.current));
+    await act(() => render(<SightingsPanel tab={{ id: 1, title: '', url: '' }} />, mounted.root));
     await act(async () => {});
-    expect(times(mounted.current)).toEqual([expected(TEN_MIN_AGO)]);
+    expect(times(mounted.root)).toEqual([expected(TEN_MIN_AGO)]);
   });
 
   it('the Alerts tab writes alerts and the last check the same way', async () => {
@@ -134,8 +134,8 @@ describe('one way to write time: card, Sightings tab and Alerts', () => {
       lastCheckedAt: TEN_MIN_AGO,
       remembering: false,
     };
-    await act(() => render(<AlertsPanel />, mounted.current));
+    await act(() => render(<AlertsPanel />, mounted.root));
     await act(async () => {});
-    expect(times(mounted.current)).toEqual([expected(TEN_MIN_AGO), expected(TEN_MIN_AGO)]);
+    expect(times(mounted.root)).toEqual([expected(TEN_MIN_AGO), expected(TEN_MIN_AGO)]);
   });
 });

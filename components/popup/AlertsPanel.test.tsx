@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import type { AlertsList } from '../../lib/watch/model';
-import { useTestRoot } from '../test-root';
+import { mountPoint } from '../dom.test-support';
 import { AlertsPanel } from './AlertsPanel';
 
 let list: AlertsList;
@@ -22,17 +22,17 @@ const BASE: AlertsList = {
 };
 
 describe('the Alerts tab', () => {
-  const mounted = useTestRoot();
+  const mounted = mountPoint();
 
   async function show(data: AlertsList) {
     list = data;
-    await act(() => render(<AlertsPanel />, mounted.current));
+    await act(() => render(<AlertsPanel />, mounted.root));
     await act(async () => {});
   }
 
   it('while tags are watched, says what is watched and when it was last checked', async () => {
     await show(BASE);
-    const watching = mounted.current.querySelector('[aria-label="Watching"]')?.textContent ?? '';
+    const watching = mounted.root.querySelector('[aria-label="Watching"]')?.textContent ?? '';
     expect(watching).toContain('Watching any of tlp:red on MISP A.');
     expect(watching).toMatch(/Last checked .+\./);
     expect(watching).not.toContain('Choose tags to watch');
@@ -42,13 +42,13 @@ describe('the Alerts tab', () => {
     const problem =
       'Notifications from Sightline are turned off in the browser: alerts still reach the Alerts tab.';
     await show({ ...BASE, notificationProblem: problem });
-    const note = mounted.current.querySelector('[role="note"][aria-label="Notifications"]');
+    const note = mounted.root.querySelector('[role="note"][aria-label="Notifications"]');
     expect(note?.textContent).toContain(problem);
     expect(note?.querySelector('a')?.textContent).toBe('Open the options');
   });
 
   it('says nothing about notifications when they work', async () => {
     await show(BASE);
-    expect(mounted.current.querySelector('[aria-label="Notifications"]')).toBeNull();
+    expect(mounted.root.querySelector('[aria-label="Notifications"]')).toBeNull();
   });
 });

@@ -38,7 +38,7 @@ export function IndicatorList({
   instances?: readonly LookupInstanceView[];
   /** Values added from pasted text (not on the page): listed together, first, as "From pasted text". */
   pasted?: readonly string[];
-  /** What to say when there is nothing to list (why the page has nothing). */
+  /** What to say when there is nothing to list (why the page has nothing); null: nothing. */
   empty?: ComponentChildren;
 }) {
   const [filter, setFilter] = useState('');

@@ -216,7 +216,8 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
           {problem}
         </p>
       ))}
-      <PageState page={page?.scan} tabId={tab.id} onChanged={load} />
+      {/* A PDF tab is read by the background, not scanned by a content script: no "Scan this page". */}
+      {pdf.phase === 'none' && <PageState page={page?.scan} tabId={tab.id} onChanged={load} />}
       {grouped && <InstanceGroups items={items} instances={lookupInstances} />}
       {setup?.problem && <p class="status-error">{setup.problem}</p>}
       {draft && (

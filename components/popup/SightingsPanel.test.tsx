@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import type { TabIndicators } from '../../lib/messages';
-import { useTestRoot } from '../test-root';
+import { mountPoint } from '../dom.test-support';
 import { SightingsPanel } from './SightingsPanel';
 
 let tab: TabIndicators;
@@ -24,10 +24,10 @@ const EMPTY: TabIndicators = {
 };
 
 describe('the Sightings tab on a page with nothing known', () => {
-  const mounted = useTestRoot();
+  const mounted = mountPoint();
   async function show(data: TabIndicators) {
     tab = data;
-    await act(() => render(<SightingsPanel tab={{ id: 1, title: '', url: data.url }} />, mounted.current));
+    await act(() => render(<SightingsPanel tab={{ id: 1, title: '', url: data.url }} />, mounted.root));
     await act(async () => {});
   }
 
@@ -43,12 +43,12 @@ describe('the Sightings tab on a page with nothing known', () => {
         scanned: true,
       },
     });
-    expect(mounted.current.textContent).toContain('intranet.example is in Sites never scanned.');
-    expect(mounted.current.textContent).not.toContain('No indicator on this page is in MISP.');
+    expect(mounted.root.textContent).toContain('intranet.example is in Sites never scanned.');
+    expect(mounted.root.textContent).not.toContain('No indicator on this page is in MISP.');
   });
 
   it('says nothing is in MISP when the page was scanned', async () => {
     await show({ ...EMPTY, page: { scan: true, mode: 'auto', host: 'intranet.example', scanned: true } });
-    expect(mounted.current.textContent).toContain('No indicator on this page is in MISP.');
+    expect(mounted.root.textContent).toContain('No indicator on this page is in MISP.');
   });
 });

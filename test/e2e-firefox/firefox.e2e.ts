@@ -217,7 +217,10 @@ describe('Firefox: the popup files an event', () => {
     expect(found.length).toBe(1);
     misp.trackEvent(found[0]!.id);
     const event = await misp.client.getEvent(found[0]!.id);
-    const values = event.Attribute.map((attribute) => attribute.value);
+    // A domain and an IP in one paragraph are filed as a domain-ip object ("Group into objects" is on).
+    const values = [event.Attribute, ...event.Object.map((object) => object.Attribute)]
+      .flat()
+      .map((attribute) => attribute.value);
     expect(values).toEqual(expect.arrayContaining([domain, ip]));
     await popup.close();
     await report.close();

@@ -34,6 +34,8 @@ async function ownPageUrl(tabId: number): Promise<string | undefined> {
   return contexts?.find((context) => context.documentUrl)?.documentUrl;
 }
 
+const NOT_A_WEB_PAGE = new Set<ScanDecision['why']>(['browser-page', 'extension-page', 'not-web']);
+
 function hostOf(url: string): string {
   try {
     return new URL(url).hostname;
@@ -152,6 +154,11 @@ export function pageHandlers(services: Promise<BackgroundServices>): Handlers {
         ? await scanDecisionFor(url)
         : // A URL the browser does not show Sightline: a browser page (or another extension's).
           { ...(await scanDecisionFor('')), why: 'browser-page' as const };
+      if (scanned && !decision.scan && NOT_A_WEB_PAGE.has(decision.why)) {
+        // A page of Sightline's own that reported what it shows (a document reader): listed as it is.
+        summary.page = { scan: true, mode: decision.mode, host: hostOf(url), scanned };
+        return { ok: true, data: summary };
+      }
       summary.page = { ...decision, host: hostOf(url), scanned };
       if (!decision.scan) {
         summary.indicators = [];
