@@ -202,6 +202,25 @@ describe('a PDF tab in the popup', () => {
     );
   });
 
+  it('follows a lookup that failed and was asked again, without reopening the popup', async () => {
+    const sim = env.misp.sim;
+    if (!sim) return expect(env.misp.kind).toBe('real');
+    const value = `retry-${env.misp.runId.toLowerCase()}.info`;
+    await seedEvent(env.misp, 'PDF retry seed', [{ type: 'domain', value }]);
+    sim.setFault({ kind: 'down', pathPrefix: '/attributes/restSearch' });
+    try {
+      const { tabId } = await openPdf(
+        makePdf([{ texts: column(72, [`Beacon to ${value.replace('.info', '[.]info')} hourly.`]) }]),
+      );
+      const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+      await expect.poll(() => row(popup, value).textContent(), { timeout: 30_000 }).toContain('asking again');
+      sim.setFault(null);
+      await expect.poll(() => row(popup, value).textContent(), { timeout: 40_000 }).toContain('In MISP');
+    } finally {
+      sim.setFault(null);
+    }
+  });
+
   it('says in one line why a password-protected, a scanned or an unreadable PDF shows nothing', async () => {
     const cases: Array<[Uint8Array, string]> = [
       [
