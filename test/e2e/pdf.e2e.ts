@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { column, makePdf } from '../pdf/make-pdf';
 import { reportPdf } from '../pdf/report-pdf';
+import { seriousViolations } from './axe';
 import { tabIdOf } from './browser';
 import { useE2eEnvironment } from './fixture';
 import { seedEvent } from './helpers';
@@ -141,8 +142,23 @@ describe('a PDF tab in the popup', () => {
     expect(recorded.map((sighting) => [String(sighting.type), sighting.source])).toEqual([
       ['0', new URL(env.pages.url).hostname],
     ]);
-    // Find in document.
+    // No serious or critical accessibility findings with the card open, light and dark.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await reader.emulateMedia({ colorScheme });
+      expect(await seriousViolations(reader)).toEqual([]);
+    }
     await reader.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    // By keyboard: the list entry opens the card and gives it the focus; Escape gives it back.
+    const show = reader.getByRole('button', { name: `Show ${ip}` });
+    await show.focus();
+    await reader.keyboard.press('Enter');
+    await dialog.waitFor();
+    expect(await dialog.evaluate((node) => node.contains(document.activeElement))).toBe(true);
+    await reader.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await show.evaluate((node) => node === document.activeElement)).toBe(true);
+    // Find in document.
     await reader.getByRole('searchbox', { name: 'Find in document' }).fill('column');
     await expect
       .poll(() => reader.getByRole('status').filter({ hasText: ' of ' }).textContent())

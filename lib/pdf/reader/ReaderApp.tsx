@@ -50,7 +50,7 @@ export function ReaderApp() {
   const [rendered, setRendered] = useState(false);
   const [extraction, setExtraction] = useState<Extraction>();
   const [statuses, setStatuses] = useState<Record<string, ValueStatus>>({});
-  const [card, setCard] = useState<{ value: string; x: number; y: number }>();
+  const [card, setCard] = useState<{ value: string; x: number; y: number; focus?: boolean }>();
   const [query, setQuery] = useState('');
   const [findIndex, setFindIndex] = useState(0);
   const closeTimer = useRef<ReturnType<typeof setTimeout>>();
@@ -180,7 +180,18 @@ export function ReaderApp() {
     const mark = pagesRef.current?.querySelector<HTMLElement>(`.mark[data-value="${CSS.escape(value)}"]`);
     mark?.scrollIntoView({ block: 'center' });
     const box = mark?.getBoundingClientRect();
-    openCard(value, box?.left ?? 16, box?.bottom ?? 16);
+    // From the list (keyboard or click): the card takes the focus, Escape gives it back.
+    clearTimeout(closeTimer.current);
+    setCard({ value, x: box?.left ?? 16, y: box?.bottom ?? 16, focus: true });
+  };
+
+  /** Closes the card; when it had the focus, the focus goes back to the list entry it came from. */
+  const closeCard = () => {
+    setCard((open) => {
+      if (open && cardRef.current?.contains(document.activeElement))
+        document.querySelector<HTMLElement>(`button[aria-label="Show ${CSS.escape(open.value)}"]`)?.focus();
+      return undefined;
+    });
   };
 
   // The card stays open while the pointer is in it, and closes a moment after it leaves.
@@ -199,7 +210,7 @@ export function ReaderApp() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setCard(undefined);
+      if (event.key === 'Escape') closeCard();
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
@@ -237,7 +248,14 @@ export function ReaderApp() {
           ))}
         </ol>
       </nav>
-      <main class="sl-reader-main" onMouseMove={onPointer} onMouseLeave={scheduleClose}>
+      <main
+        class="sl-reader-main"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the pages scroll, so the keyboard must reach them (arrow keys, Page Down).
+        tabIndex={0}
+        aria-label={name || 'Document'}
+        onMouseMove={onPointer}
+        onMouseLeave={scheduleClose}
+      >
         {problem && (
           <p role="alert" class="status-error">
             {problem}
@@ -277,11 +295,15 @@ export function ReaderApp() {
             cardRef.current = element;
             const box = element?.querySelector<HTMLElement>('.card');
             if (!box) return;
+            if (card.focus && !box.contains(document.activeElement)) {
+              element?.querySelector<HTMLElement>('[role="dialog"]')?.focus();
+              card.focus = false;
+            }
             box.style.left = `${Math.max(8, Math.min(card.x, innerWidth - box.offsetWidth - 8))}px`;
             box.style.top = `${Math.max(8, Math.min(card.y + 4, innerHeight - box.offsetHeight - 8))}px`;
           }}
         >
-          <ReaderCard value={card.value} tabId={tabId} onClose={() => setCard(undefined)} />
+          <ReaderCard value={card.value} tabId={tabId} onClose={closeCard} />
         </div>
       )}
     </div>
