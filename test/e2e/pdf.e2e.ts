@@ -237,6 +237,33 @@ describe('a PDF tab in the popup', () => {
     }
   });
 
+  it('paints the pages of a long PDF in the reader only while they are near the view', async () => {
+    const pages = Array.from({ length: 30 }, (_, i) => ({
+      texts: column(72, [`Page ${i + 1} mentions 45.77.40[.]${i + 1}.`]),
+    }));
+    const { tabId } = await openPdf(makePdf(pages));
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    const opened = env.browser.context.waitForEvent('page');
+    await popup.getByRole('button', { name: 'Open in Sightline reader' }).click();
+    const reader = await opened;
+    const painted = (n: number) =>
+      reader.locator(`#page-${n} canvas`).evaluate((canvas) => (canvas as HTMLCanvasElement).width > 0);
+    await expect
+      .poll(() => reader.getByRole('link', { name: 'Page 30', exact: true }).count(), { timeout: 30_000 })
+      .toBe(1);
+    await expect.poll(() => painted(1)).toBe(true);
+    expect(await painted(30)).toBe(false);
+    // All 30 pages' text is there (find and the indicator list cover the whole document).
+    await expect
+      .poll(() =>
+        reader.getByRole('list', { name: 'Indicators in this document' }).getByRole('listitem').count(),
+      )
+      .toBe(30);
+    await reader.getByRole('link', { name: 'Page 30', exact: true }).click();
+    await expect.poll(() => painted(30)).toBe(true);
+    await expect.poll(() => painted(1)).toBe(false);
+  });
+
   it('says in one line why a password-protected, a scanned or an unreadable PDF shows nothing', async () => {
     const cases: Array<[Uint8Array, string]> = [
       [

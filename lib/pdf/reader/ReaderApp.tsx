@@ -60,6 +60,7 @@ export function ReaderApp() {
   // Open the stored PDF and draw its pages one after the other.
   useEffect(() => {
     let document: PDFDocumentProxy | undefined;
+    let observer: IntersectionObserver | undefined;
     let live = true;
     void (async () => {
       if (fetchProblem) return;
@@ -84,8 +85,21 @@ export function ReaderApp() {
         return;
       }
       const done: ReaderPage[] = [];
+      // Pages are painted while near the viewport and released when far from it.
+      observer = new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            const page = done.find((candidate) => candidate.element === entry.target);
+            if (entry.isIntersecting) void page?.paint();
+            else page?.release();
+          }
+        },
+        { root: pagesRef.current?.parentElement, rootMargin: '1500px 0px' },
+      );
       for (let n = 1; n <= document.numPages && live; n++) {
-        done.push(await renderPage(document, n, pagesRef.current!));
+        const page = await renderPage(document, n, pagesRef.current!);
+        done.push(page);
+        observer.observe(page.element);
         setPages([...done]);
       }
       setRendered(true);
@@ -104,6 +118,7 @@ export function ReaderApp() {
     })();
     return () => {
       live = false;
+      observer?.disconnect();
       void document?.destroy();
     };
   }, [key]);
