@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
+/** Entry points that run inside web pages' frames (see the build hook below). */
+const PAGE_LAYER = new Set(['content', 'card']);
 const require = createRequire(import.meta.url);
 
 const ICONS = {
@@ -19,6 +21,18 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   hooks: {
+    // The page layer runs in pages' frames: its eager script (every frame) and the card (injected on
+    // first use) use the browser's own promise-based API instead of the polyfill (about 10 KB to
+    // evaluate each time). The background and the extension's pages keep it.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((entrypoint) => PAGE_LAYER.has(entrypoint.name))) return;
+      const alias = config.resolve?.alias;
+      if (Array.isArray(alias)) {
+        config.resolve!.alias = alias.filter((entry) => entry.find !== 'wxt/browser');
+      } else if (alias && typeof alias === 'object') {
+        delete (alias as Record<string, string>)['wxt/browser'];
+      }
+    },
     // pdf.js's worker ships as an extension file (pdf.worker.mjs): PDFs are read without loading
     // code from anywhere else.
     'build:publicAssets': (_wxt, assets) => {
@@ -51,6 +65,8 @@ export default defineConfig({
       'notifications',
       'contextMenus',
       'unlimitedStorage',
+      // The hover card is injected into a frame the first time one opens there.
+      'scripting',
       // Chrome: PDFs are read with pdf.js in an offscreen document (the service worker has no workers).
       ...(browser === 'firefox' ? [] : ['offscreen']),
     ],

@@ -8,10 +8,17 @@ import { join } from 'node:path';
 import { extractionBench } from './extraction.bench';
 import { inlineBench } from './inline.bench';
 import { lookupsBench } from './lookups.bench';
+import { pageLayerBench } from './pagelayer.bench';
 import { pdfBench } from './pdf.bench';
 import type { BenchModule } from './types';
 
-const MODULES: readonly BenchModule[] = [extractionBench, inlineBench, lookupsBench, pdfBench];
+const MODULES: readonly BenchModule[] = [
+  extractionBench,
+  inlineBench,
+  lookupsBench,
+  pageLayerBench,
+  pdfBench,
+];
 
 function machine(): string {
   const cpuList = cpus();

@@ -10,6 +10,11 @@ import type { StoredPdf } from './pdf/store';
  *   incrementally.
  * - `seen`: indicators read on scanned pages that MISP did not know then (value, type, where and
  *   when), re-checked later for "seen before, known now" (lib/seen).
+ * - `keys`: the MISP API keys, one per instance with the origin it belongs to (lib/keys.ts). The
+ *   extension's own database is out of every content script's reach on every browser, unlike
+ *   `storage.local` (readable by content scripts on Firefox) and `storage.managed` (everywhere).
+ * - `clusters`: per instance, its galaxy clusters (name, tag, galaxy, synonyms, external ids) for the
+ *   event form's "Galaxy clusters" search and the clusters a page mentions; refreshed daily.
  * - `pdfs`: the few PDFs last read (a tab's, a dropped file's) with their bytes, for the offscreen
  *   reader, Sightline's reader and "Attach report file" (lib/pdf/store.ts).
  * Values are stored as plain data; readers re-validate them with zod (a stored record may be from an
@@ -61,6 +66,9 @@ export interface OutboxRecord {
   attempts: number;
   nextAttemptAt: number;
   lastError?: string;
+  /** The last failure's kind and MISP's field errors ("Event.info: must not be empty"), for the form. */
+  lastErrorKind?: string;
+  lastErrorDetails?: string[];
   payload: unknown;
   result?: unknown;
   tabId?: number;
@@ -89,6 +97,23 @@ export interface SeenRecord {
   checkedAt: number;
 }
 
+export interface KeyRecord {
+  instanceId: string;
+  apiKey: string;
+  /** The origin the key was entered (or confirmed) for: it is sent nowhere else. */
+  origin: string;
+  /** Copied from the organisation's policy (`storage.managed`) rather than typed by the analyst. */
+  fromPolicy?: boolean;
+}
+
+export interface ClusterRecord {
+  instanceId: string;
+  fetchedAt: number;
+  /** False when the instance holds more clusters than the index keeps. */
+  complete: boolean;
+  clusters: unknown[];
+}
+
 interface SightlineDB extends DBSchema {
   lookups: {
     key: string;
@@ -99,6 +124,8 @@ interface SightlineDB extends DBSchema {
   outbox: { key: string; value: OutboxRecord; indexes: { state: string; createdAt: number } };
   alerts: { key: string; value: AlertRecord; indexes: { createdAt: number } };
   seen: { key: string; value: SeenRecord; indexes: { lastSeenAt: number; checkedAt: number } };
+  keys: { key: string; value: KeyRecord };
+  clusters: { key: string; value: ClusterRecord };
   pdfs: { key: string; value: StoredPdf; indexes: { storedAt: number } };
 }
 
@@ -131,6 +158,12 @@ export function openDatabase(name = DB_NAME): Promise<SightlineDatabase> {
         const seen = db.createObjectStore('seen', { keyPath: 'value' });
         seen.createIndex('lastSeenAt', 'lastSeenAt');
         seen.createIndex('checkedAt', 'checkedAt');
+      }
+      if (oldVersion < 4) {
+        db.createObjectStore('keys', { keyPath: 'instanceId' });
+      }
+      if (oldVersion < 5) {
+        db.createObjectStore('clusters', { keyPath: 'instanceId' });
       }
       if (oldVersion < 6) {
         const pdfs = db.createObjectStore('pdfs', { keyPath: 'key' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cardMessages } from './protocol/card';
 import { eventMessages } from './protocol/events';
 import { lookupMessages } from './protocol/lookups';
 import { pageMessages } from './protocol/pages';
@@ -33,6 +34,7 @@ export const protocol = {
   ...watchMessages,
   ...tagMessages,
   ...seenMessages,
+  ...cardMessages,
   ...pdfMessages,
 } as const satisfies Record<string, MessageSpec>;
 

@@ -13,6 +13,7 @@ const own: MispInstance = {
   name: 'Mine',
   url: 'https://misp.mine.example',
   apiKey: 'k'.repeat(40),
+  keyOrigin: 'https://misp.mine.example',
   useForLookups: true,
   defaultForEvents: true,
 };
@@ -37,7 +38,7 @@ describe('managed policy', () => {
       lockInstances: false,
     });
     const withOwnKey = applyPolicyToInstances(
-      [{ ...own, id: 'managed-corp', apiKey: 'a'.repeat(40) }, own],
+      [{ ...own, id: 'managed-corp', apiKey: 'a'.repeat(40), keyOrigin: 'https://corp.example' }, own],
       policy,
     );
     expect(withOwnKey.map((i) => i.id)).toEqual(['managed-corp', 'mine']);
@@ -47,6 +48,19 @@ describe('managed policy', () => {
       managed: true,
     });
     expect(withOwnKey.filter((i) => i.defaultForEvents)).toHaveLength(1);
+    // The policy moves the preset to another origin: the analyst's key for the old one stays behind.
+    const moved = applyPolicyToInstances(
+      [{ ...own, id: 'managed-corp', apiKey: 'a'.repeat(40), keyOrigin: 'https://corp.example' }],
+      sanitizePolicy({ instances: [{ id: 'corp', url: 'https://corp.example:8443' }] }),
+    );
+    expect(moved[0]).toMatchObject({ url: 'https://corp.example:8443', apiKey: '' });
+    // A policy URL is checked like a typed one: one that does not pass is left out.
+    expect(
+      applyPolicyToInstances(
+        [],
+        sanitizePolicy({ instances: [{ url: 'corp.example' }, { url: 'ftp://x' }] }),
+      ),
+    ).toEqual([]);
     const locked = applyPolicyToInstances([own], { ...policy, lockInstances: true });
     expect(locked.map((i) => i.id)).toEqual(['managed-corp']);
   });

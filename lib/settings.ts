@@ -1,10 +1,13 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import { keysMoved, markMoved, readKeys, writeKeys } from './keys';
+import { mispOrigin, normalizeMispUrl } from './url';
 
 /**
- * Sightline's stored configuration. Two items, both in `storage.local` (never `sync`):
- * - `instances`: the MISP servers, including their API keys. Only the background reads this item.
+ * Sightline's stored configuration. Two items in `storage.local` (never `sync`), and the keys apart:
+ * - `instances`: the MISP servers, without their API keys;
+ * - the API keys, in the background's own IndexedDB (lib/keys.ts), each bound to its origin;
  * - `preferences`: everything else. Safe to show in any extension page.
  * Every read is zod-parsed: stored data may be old, hand-edited or written by a buggy build.
  */
@@ -23,6 +26,8 @@ export const MispInstanceSchema = z.object({
   managed: z.boolean().optional(),
   /** The policy supplies the key: it is never written to `storage.local`. */
   keyFromPolicy: z.boolean().optional(),
+  /** The origin the key was entered (or confirmed) for: it is never sent anywhere else. */
+  keyOrigin: z.string().optional(),
 });
 export type MispInstance = z.infer<typeof MispInstanceSchema>;
 
@@ -77,15 +82,60 @@ export const DEFAULT_PREFERENCES: Preferences = {
   seenCheckMinutes: 60,
 };
 
-/** Fills missing fields with defaults and drops anything that does not parse, field by field. */
-export function sanitizePreferences(raw: unknown): Preferences {
-  const input = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const out: Record<string, unknown> = { ...DEFAULT_PREFERENCES };
+/** The fields of a preferences-shaped object that parse, field by field (a bad field is dropped, never fatal). */
+export function parsePreferenceFields(raw: unknown): Partial<Preferences> {
+  const input = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
     const parsed = (schema as z.ZodType).safeParse(input[key]);
-    if (parsed.success) out[key] = parsed.data;
+    if (parsed.success && parsed.data !== undefined) out[key] = parsed.data;
   }
-  return PreferencesSchema.parse(out);
+  return out as Partial<Preferences>;
+}
+
+/** Fills missing fields with defaults and drops anything that does not parse, field by field. */
+export function sanitizePreferences(raw: unknown): Preferences {
+  return PreferencesSchema.parse({ ...DEFAULT_PREFERENCES, ...parsePreferenceFields(raw) });
+}
+
+/**
+ * Exactly one default instance for new events whenever there is any: `preferredId` when given and
+ * present, else the first marked default, else the first.
+ */
+export function withOneDefault<T extends { id: string; defaultForEvents: boolean }>(
+  instances: readonly T[],
+  preferredId?: string,
+): T[] {
+  const preferred = preferredId === undefined ? -1 : instances.findIndex((i) => i.id === preferredId);
+  const marked = instances.findIndex((instance) => instance.defaultForEvents);
+  const chosen = preferred !== -1 ? preferred : marked !== -1 ? marked : 0;
+  return instances.map((instance, i) => ({ ...instance, defaultForEvents: i === chosen }));
+}
+
+/** An instance's key only while its URL is still at the origin the key was entered for. */
+export function boundKey(instance: Pick<MispInstance, 'url' | 'apiKey' | 'keyOrigin'>): string {
+  if (!instance.apiKey) return '';
+  const origin = mispOrigin(instance.url);
+  return origin !== undefined && origin === instance.keyOrigin ? instance.apiKey : '';
+}
+
+/**
+ * The key an edited (or imported) instance keeps. A new key is bound to the new URL's origin; the
+ * stored key stays only at its own origin, or at another one the analyst explicitly confirmed
+ * (`confirmedOrigin`): a URL retyped to another origin never carries the key there on its own.
+ */
+export function keyAfterEdit(
+  previous: Pick<MispInstance, 'url' | 'apiKey' | 'keyOrigin'> | undefined,
+  newKey: string,
+  origin: string,
+  confirmedOrigin?: string,
+): { apiKey: string; keyOrigin?: string } {
+  if (newKey) return { apiKey: newKey, keyOrigin: origin };
+  const stored = previous ? boundKey(previous) : '';
+  if (!stored) return { apiKey: '' };
+  if (previous?.keyOrigin === origin || confirmedOrigin === origin)
+    return { apiKey: stored, keyOrigin: origin };
+  return { apiKey: '' };
 }
 
 export function sanitizeInstances(raw: unknown): MispInstance[] {
@@ -168,13 +218,7 @@ export function sanitizePolicy(raw: unknown): ManagedPolicy {
         return parsed.success ? [parsed.data] : [];
       })
     : [];
-  const preferences: Record<string, unknown> = {};
-  if (input.preferences && typeof input.preferences === 'object') {
-    for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
-      const parsed = (schema as z.ZodType).safeParse((input.preferences as Record<string, unknown>)[key]);
-      if (parsed.success && parsed.data !== undefined) preferences[key] = parsed.data;
-    }
-  }
+  const preferences = parsePreferenceFields(input.preferences);
   const locked = Array.isArray(input.locked)
     ? input.locked.filter((key): key is keyof Preferences =>
         PREFERENCE_KEYS.includes(key as keyof Preferences),
@@ -183,7 +227,7 @@ export function sanitizePolicy(raw: unknown): ManagedPolicy {
   return {
     instances,
     lockInstances: input.lockInstances === true,
-    preferences: preferences as Partial<Preferences>,
+    preferences,
     locked,
   };
 }
@@ -217,59 +261,109 @@ function managedId(index: number, id: string | undefined): string {
   return id ? `managed-${id}` : `managed-${index}`;
 }
 
-/** The instances in effect: the policy's first (URL, name and key as the policy says), then the analyst's. */
+/**
+ * The instances in effect: the policy's first (URL, name and key as the policy says), then the
+ * analyst's. A policy URL is checked like a typed one (one that does not pass is left out), and an
+ * analyst's key for a preset instance stays only while the policy keeps it at the same origin.
+ */
 export function applyPolicyToInstances(local: MispInstance[], policy: ManagedPolicy): MispInstance[] {
-  const managed = policy.instances.map((preset, index): MispInstance => {
+  const managed = policy.instances.flatMap((preset, index): MispInstance[] => {
+    const url = normalizeMispUrl(preset.url);
+    if (!url.ok) return [];
     const id = managedId(index, preset.id);
     const own = local.find((instance) => instance.id === id);
-    let hostname = preset.url;
-    try {
-      hostname = new URL(preset.url).hostname;
-    } catch {
-      // Shown as typed.
-    }
-    return {
-      id,
-      name: preset.name ?? hostname,
-      url: preset.url.trim().replace(/\/+$/, ''),
-      apiKey: preset.apiKey?.trim() || own?.apiKey || '',
-      useForLookups: own?.useForLookups ?? preset.useForLookups ?? true,
-      defaultForEvents: own?.defaultForEvents ?? preset.defaultForEvents ?? index === 0,
-      managed: true,
-      keyFromPolicy: Boolean(preset.apiKey?.trim()),
-    };
+    const policyKey = preset.apiKey?.trim() ?? '';
+    // The analyst's key for a preset counts only at the origin it was entered for.
+    const ownKey =
+      own?.apiKey && own.keyOrigin === url.origin
+        ? { apiKey: own.apiKey, keyOrigin: url.origin }
+        : { apiKey: '' };
+    return [
+      {
+        id,
+        name: preset.name ?? new URL(url.url).hostname,
+        url: url.url,
+        ...(policyKey ? { apiKey: policyKey, keyOrigin: url.origin } : ownKey),
+        useForLookups: own?.useForLookups ?? preset.useForLookups ?? true,
+        defaultForEvents: own?.defaultForEvents ?? preset.defaultForEvents ?? index === 0,
+        managed: true,
+        keyFromPolicy: Boolean(policyKey),
+      },
+    ];
   });
   const managedIds = new Set(managed.map((instance) => instance.id));
   const others = policy.lockInstances
     ? []
     : local
         .filter((instance) => !managedIds.has(instance.id))
-        .map(({ managed: _m, keyFromPolicy: _k, ...rest }) => rest);
-  const all = [...managed, ...others];
-  // Exactly one default for new events.
-  const firstDefault = all.findIndex((instance) => instance.defaultForEvents);
-  return all.map((instance, i) => ({
-    ...instance,
-    defaultForEvents: firstDefault === -1 ? i === 0 : i === firstDefault,
-  }));
+        .map(({ managed: _m, keyFromPolicy: _k, ...rest }) => ({ ...rest, apiKey: boundKey(rest) }));
+  return withOneDefault([...managed, ...others]);
 }
 
+/**
+ * The instances in effect, each with its key from the background's key store (lib/keys.ts): a key
+ * in `storage.local` counts only once, when keys kept there by earlier versions are moved out.
+ */
 export async function loadInstances(): Promise<MispInstance[]> {
-  const [local, policy] = await Promise.all([instancesItem.getValue(), loadPolicy()]);
-  return applyPolicyToInstances(sanitizeInstances(local), policy);
+  await keysMovedOut();
+  const [local, policy, keys] = await Promise.all([instancesItem.getValue(), loadPolicy(), readKeys()]);
+  const withKeys = sanitizeInstances(local).map(({ keyOrigin: _o, ...instance }) => {
+    const record = keys.get(instance.id);
+    return record && !record.fromPolicy
+      ? { ...instance, apiKey: record.apiKey, keyOrigin: record.origin }
+      : { ...instance, apiKey: '' };
+  });
+  return applyPolicyToInstances(withKeys, policy);
 }
 
-/** Stores the analyst's instances; a key the policy supplies is never copied into local storage. */
+/**
+ * Stores the analyst's instances: their keys in the key store (bound to their origin), everything
+ * else in `storage.local` without any key. A key the policy supplies is stored by neither.
+ */
 export async function saveInstances(instances: MispInstance[]): Promise<void> {
-  const stored = instances.map(({ managed: _m, keyFromPolicy, ...rest }) =>
-    keyFromPolicy ? { ...rest, apiKey: '' } : rest,
+  await keysMovedOut();
+  await writeKeys(
+    instances.flatMap((instance) =>
+      instance.apiKey && instance.keyOrigin && !instance.keyFromPolicy
+        ? [{ instanceId: instance.id, apiKey: instance.apiKey, origin: instance.keyOrigin }]
+        : [],
+    ),
   );
-  await instancesItem.setValue(InstancesSchema.parse(stored));
+  await instancesItem.setValue(InstancesSchema.parse(instances.map(withoutKey)));
+}
+
+function withoutKey({ managed: _m, keyFromPolicy: _k, keyOrigin: _o, ...rest }: MispInstance): MispInstance {
+  return { ...rest, apiKey: '' };
+}
+
+let moved: Promise<void> | undefined;
+/**
+ * Moves keys that earlier versions kept in `storage.local` (readable by content scripts on Firefox)
+ * into the key store, bound to the origin of the URL they were stored with; once, ever.
+ */
+function keysMovedOut(): Promise<void> {
+  moved ??= (async () => {
+    if (await keysMoved()) return;
+    const local = sanitizeInstances(await instancesItem.getValue());
+    const records = local.flatMap((instance) => {
+      const origin = mispOrigin(instance.url);
+      return instance.apiKey.trim() && origin
+        ? [{ instanceId: instance.id, apiKey: instance.apiKey.trim(), origin }]
+        : [];
+    });
+    if (records.length > 0) await writeKeys(records);
+    await instancesItem.setValue(local.map(withoutKey));
+    await markMoved();
+  })().catch((error: unknown) => {
+    moved = undefined;
+    throw error;
+  });
+  return moved;
 }
 
 /** Preferences in effect: defaults < policy presets < the analyst's choices < locked policy values. */
 export function applyPolicyToPreferences(local: unknown, policy: ManagedPolicy): Preferences {
-  const own = ownPreferences(local);
+  const own = parsePreferenceFields(local);
   const lockedValues = Object.fromEntries(
     policy.locked.flatMap((key) => (key in policy.preferences ? [[key, policy.preferences[key]]] : [])),
   );
@@ -280,17 +374,6 @@ export async function loadPreferences(): Promise<Preferences> {
   await preferencesMigrated();
   const [local, policy] = await Promise.all([storage.getItem<unknown>('local:preferences'), loadPolicy()]);
   return applyPolicyToPreferences(local, policy);
-}
-
-/** The fields of a stored preferences object that still parse. */
-function ownPreferences(raw: unknown): Partial<Preferences> {
-  const input = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
-    const parsed = (schema as z.ZodType).safeParse(input[key]);
-    if (parsed.success) out[key] = parsed.data;
-  }
-  return out as Partial<Preferences>;
 }
 
 export class LockedSettingError extends Error {}
@@ -304,7 +387,7 @@ export async function savePreferences(patch: Partial<Preferences>): Promise<Pref
   await preferencesMigrated();
   // Only what the analyst chose is stored: presets the policy changes later still apply elsewhere.
   const own = PreferencesSchema.partial().parse({
-    ...ownPreferences(await storage.getItem<unknown>('local:preferences')),
+    ...parsePreferenceFields(await storage.getItem<unknown>('local:preferences')),
     ...patch,
   });
   await preferencesItem.setValue(own as Preferences);
@@ -320,4 +403,14 @@ export function maskKey(key: string): string {
 /** MISP's key format (API-NOTES §1): 40 alphanumerics after trimming. */
 export function isValidKeyShape(key: string): boolean {
   return /^[A-Za-z0-9]{40}$/.test(key.trim());
+}
+
+/** Why a typed key cannot be a MISP key (refused before anything is sent), or undefined. */
+export function keyShapeError(key: string): string | undefined {
+  const typed = key.trim();
+  if (!typed || isValidKeyShape(typed)) return undefined;
+  const length = [...typed].length;
+  return length === 40
+    ? 'A MISP API key is 40 letters and digits, nothing else (MISP → My profile → Auth keys).'
+    : `A MISP API key is 40 letters and digits; this is ${length} characters (MISP → My profile → Auth keys).`;
 }

@@ -26,7 +26,10 @@ const CATEGORIES = ['-*', 'toplevel', 'blink.user_timing', 'loading', 'disabled-
 /** With `devtools.timeline` too (layout/style events, but slow script callbacks): BENCH_INLINE_TIMELINE=1. */
 const TIMELINE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'];
 
-export async function startTrace(session: CDPSession): Promise<() => Promise<TraceEvent[]>> {
+export async function startTrace(
+  session: CDPSession,
+  options: { timeline?: boolean } = {},
+): Promise<() => Promise<TraceEvent[]>> {
   const events: TraceEvent[] = [];
   const onData = (payload: { value: object[] }) => {
     for (const event of payload.value) events.push(event as TraceEvent);
@@ -34,9 +37,10 @@ export async function startTrace(session: CDPSession): Promise<() => Promise<Tra
   session.on('Tracing.dataCollected', onData);
   await session.send('Tracing.start', {
     traceConfig: {
-      includedCategories: process.env.BENCH_INLINE_TIMELINE
-        ? [...CATEGORIES, ...TIMELINE_CATEGORIES]
-        : CATEGORIES,
+      includedCategories:
+        options.timeline || process.env.BENCH_INLINE_TIMELINE
+          ? [...CATEGORIES, ...TIMELINE_CATEGORIES]
+          : CATEGORIES,
       recordMode: 'recordAsMuchAsPossible',
     },
     transferMode: 'ReportEvents',

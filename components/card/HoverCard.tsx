@@ -1,6 +1,10 @@
-import { ANALYSIS_LEVELS, type Match, type TagView, THREAT_LEVELS } from '../../lib/lookup/matches';
+import { countText } from '../../lib/format/count';
+import { mispDateText } from '../../lib/format/time';
+import { ANALYSIS_LEVELS, type Match, type TagView } from '../../lib/lookup/matches';
 import { derivedMatchText } from '../../lib/lookup/status-text';
-import { SIGHTING_TYPE_LABELS, type SightingHistoryRow, type SightingType } from '../../lib/sightings/model';
+import { SIGHTING_TYPE_LABELS, type SightingHistoryRow } from '../../lib/sightings/model';
+import { THREAT_LEVELS, threatLevelColour, threatLevelName } from '../../lib/threat-level';
+import { When } from '../When';
 
 export interface CardInstance {
   id: string;
@@ -21,8 +25,8 @@ export interface HoverCardProps {
         notes?: string[];
       };
   onClose(): void;
-  /** The sighting controls; absent: none are shown. */
-  sightings?: CardSightings;
+  /** The card's actions (lib/card/actions.ts) as buttons, its status line and the sighting history. */
+  controls?: CardControls;
 }
 
 export type HistoryState =
@@ -30,29 +34,32 @@ export type HistoryState =
   | { kind: 'error'; message: string }
   | { kind: 'ready'; rows: SightingHistoryRow[] };
 
-/**
- * What the card shows and does about sightings. The handlers get the DOM event: the content script
- * acts only on trusted ones (a real click or key press), never on a page's synthetic event.
- */
-export interface CardSightings {
-  /** undefined while the background is asked. */
-  permission: { allowed: boolean; reason?: string } | undefined;
-  busy: boolean;
+/** One action's button. The handler gets the DOM event: only trusted ones count (never a page's). */
+export interface CardButton {
+  id: string;
+  label: string;
+  disabled: boolean;
+  onActivate(event: MouseEvent): void;
+}
+
+export interface CardControls {
+  /** For the whole card (every instance that knows the value). */
+  buttons: CardButton[];
+  /** Per instance section, when several instances are connected. */
+  instanceButtons: Record<string, CardButton[]>;
+  /** Why an action is not offered ("Recording sightings is not available: …"). */
+  note?: string;
   message?: { kind: 'ok' | 'info' | 'error'; text: string };
-  canUndo: boolean;
   history: Record<string, HistoryState>;
-  /** `instanceId`: the instance section the button sits in (several instances); absent: every instance that knows the value. */
-  onRecord(type: SightingType, event: Event, instanceId?: string): void;
-  onUndo(event: Event): void;
   onHistory(match: Match, event: Event): void;
 }
 
 export const historyKey = (match: Pick<Match, 'instanceId' | 'attribute'>) =>
   `${match.instanceId}:${match.attribute.id}`;
 
-function formatDate(unixSeconds: number | null): string {
-  if (unixSeconds === null) return 'never';
-  return `${new Date(unixSeconds * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+/** MISP's seconds since 1970, written the one way (relative, full time on hover); null: "never". */
+function WhenSeconds({ seconds }: { seconds: number | null }) {
+  return seconds === null ? <>never</> : <When ms={seconds * 1000} />;
 }
 
 /** Black or white text, whichever reads better on a MISP tag colour. */
@@ -92,7 +99,8 @@ function HistoryView({ state }: { state: HistoryState }) {
     <ul class="history" aria-label="Sighting history">
       {state.rows.map((row) => (
         <li key={row.id}>
-          {SIGHTING_TYPE_LABELS[row.type]} · {formatDate(row.date)} · {row.orgName || 'unknown org'}
+          {SIGHTING_TYPE_LABELS[row.type]} · <WhenSeconds seconds={row.date} /> ·{' '}
+          {row.orgName || 'unknown org'}
           {row.source ? ` · ${row.source}` : ''}
         </li>
       ))}
@@ -104,22 +112,22 @@ function MatchView({
   match,
   instance,
   otherEvents,
-  sightings,
+  controls,
 }: {
   match: Match;
   instance?: CardInstance;
   otherEvents: number;
-  sightings?: CardSightings;
+  controls?: CardControls;
 }) {
-  const handlers = sightings;
-  const history = sightings?.history[historyKey(match)];
+  const handlers = controls;
+  const history = controls?.history[historyKey(match)];
   const { event, attribute, sightings: counts } = match;
   return (
     <article class={`match threat-${event.threatLevel}`} aria-label={`Event ${event.info}`}>
       <h3 class="event-info">{event.info || `Event ${event.id}`}</h3>
       <p class="meta">
-        <span>{event.orgName || 'Unknown org'}</span> · <span>{event.date}</span> ·{' '}
-        <span>Threat level: {THREAT_LEVELS[event.threatLevel]}</span> ·{' '}
+        <span>{event.orgName || 'Unknown org'}</span> · <span>{mispDateText(event.date)}</span> ·{' '}
+        <span>Threat level: {threatLevelName(event.threatLevel)}</span> ·{' '}
         <span>Analysis: {ANALYSIS_LEVELS[event.analysis]}</span> ·{' '}
         <span>{event.published ? 'Published' : 'Not published'}</span>
       </p>
@@ -139,18 +147,15 @@ function MatchView({
         )}
         <dt>Sightings</dt>
         <dd class="sightings">
-          {counts.sighting} sighting{counts.sighting === 1 ? '' : 's'} · {counts.falsePositive} false positive
-          {counts.falsePositive === 1 ? '' : 's'} · {counts.expiration} expiration
-          {counts.expiration === 1 ? '' : 's'} · last seen {formatDate(counts.lastSeen)}
+          {countText(counts.sighting, 'sighting')} · {countText(counts.falsePositive, 'false positive')} ·{' '}
+          {countText(counts.expiration, 'expiration')} · last seen <WhenSeconds seconds={counts.lastSeen} />
         </dd>
       </dl>
       {history && <HistoryView state={history} />}
       <Tags tags={attribute.tags} label="Attribute tags" />
       <p class="footer">
         {otherEvents > 0 && (
-          <span class="correlations">
-            Also in {otherEvents} other event{otherEvents === 1 ? '' : 's'}.{' '}
-          </span>
+          <span class="correlations">Also in {countText(otherEvents, 'other event')}. </span>
         )}
         <a href={eventUrl(instance, event.id)} target="_blank" rel="noreferrer noopener">
           Open event in MISP
@@ -168,64 +173,26 @@ function MatchView({
   );
 }
 
-/**
- * The sighting buttons. With several instances each instance section has its own, named after the
- * instance ("Record sighting in CIRCL"), and they act on that instance only.
- */
-function InstanceSightingButtons({
-  sightings,
-  instance,
-}: {
-  sightings: CardSightings;
-  instance: CardInstance | undefined;
-}) {
-  const { permission, busy } = sightings;
-  if (!instance || (permission && !permission.allowed)) return null;
-  const suffix = ` in ${instance.name}`;
+function Buttons({ buttons, class: className }: { buttons: CardButton[]; class: string }) {
+  if (buttons.length === 0) return null;
   return (
-    <div class="actions instance-actions">
-      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(0, e, instance.id)}>
-        {`Record sighting${suffix}`}
-      </button>
-      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(1, e, instance.id)}>
-        {`Mark false positive${suffix}`}
-      </button>
-      <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(2, e, instance.id)}>
-        {`Mark expired${suffix}`}
-      </button>
+    <div class={className}>
+      {buttons.map((button) => (
+        <button key={button.id} type="button" disabled={button.disabled} onClick={button.onActivate}>
+          {button.label}
+        </button>
+      ))}
     </div>
   );
 }
 
-/** The hover card: a dialog listing what MISP knows about one value, grouped by instance. */
-function SightingActions({ sightings, perInstance }: { sightings: CardSightings; perInstance: boolean }) {
-  const { permission, busy, message, canUndo } = sightings;
+/** The card-wide actions, the note on what the key may not do, and the status line. */
+function CardActions({ controls }: { controls: CardControls }) {
+  const { message } = controls;
   return (
-    <section class="sighting-actions" aria-label="Sightings">
-      {permission && !permission.allowed ? (
-        <p class="hint">Recording sightings is not available: {permission.reason ?? 'no permission.'}</p>
-      ) : (
-        <div class="actions">
-          {!perInstance && (
-            <>
-              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(0, e)}>
-                Record sighting
-              </button>
-              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(1, e)}>
-                Mark false positive
-              </button>
-              <button type="button" disabled={busy} onClick={(e) => sightings.onRecord(2, e)}>
-                Mark expired
-              </button>
-            </>
-          )}
-          {canUndo && (
-            <button type="button" disabled={busy} onClick={(e) => sightings.onUndo(e)}>
-              Undo
-            </button>
-          )}
-        </div>
-      )}
+    <section class="sighting-actions" aria-label="Actions">
+      {controls.note && <p class="hint">{controls.note}</p>}
+      <Buttons buttons={controls.buttons} class="actions" />
       <p
         class={message?.kind === 'error' ? 'error' : 'hint'}
         role={message?.kind === 'error' ? 'alert' : 'status'}
@@ -236,7 +203,8 @@ function SightingActions({ sightings, perInstance }: { sightings: CardSightings;
   );
 }
 
-export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) {
+/** The hover card: a dialog listing what MISP knows about one value, grouped by instance. */
+export function HoverCard({ value, state, onClose, controls }: HoverCardProps) {
   return (
     <div
       class="card"
@@ -276,16 +244,19 @@ export function HoverCard({ value, state, onClose, sightings }: HoverCardProps) 
                   match={match}
                   instance={instance}
                   otherEvents={events - 1}
-                  sightings={sightings}
+                  controls={controls}
                 />
               ))}
-              {several && sightings && <InstanceSightingButtons sightings={sightings} instance={instance} />}
+              {several && instance && controls && (
+                <Buttons
+                  buttons={controls.instanceButtons[instance.id] ?? []}
+                  class="actions instance-actions"
+                />
+              )}
             </section>
           );
         })}
-      {state.kind === 'ready' && state.matches.length > 0 && sightings && (
-        <SightingActions sightings={sightings} perInstance={state.instances.length > 1} />
-      )}
+      {state.kind === 'ready' && controls && <CardActions controls={controls} />}
     </div>
   );
 }
@@ -317,7 +288,8 @@ export function groupByInstance(matches: Match[], instances: CardInstance[]) {
 }
 
 export const HOVER_CARD_CSS = `
-.card { position: fixed; pointer-events: auto; box-sizing: border-box; width: min(30rem, calc(100vw - 16px)); max-height: min(32rem, calc(100vh - 16px)); overflow: auto;
+/* One size for every card, whatever it says: a page hit-testing around the pointer learns nothing from it. */
+.card { position: fixed; pointer-events: auto; box-sizing: border-box; width: min(30rem, calc(100vw - 16px)); height: min(22rem, calc(100vh - 16px)); overflow: auto;
   background: #ffffff; color: #1b1f24; border: 1px solid #c8ced6; border-radius: 8px; box-shadow: 0 8px 28px rgba(0,0,0,.28);
   font: 13px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; padding: 10px 12px; text-align: left; z-index: 2147483647;
   color-scheme: light; }
@@ -327,8 +299,8 @@ header { display: flex; justify-content: space-between; align-items: center; gap
 .value { font-family: ui-monospace, monospace; font-weight: 600; word-break: break-all; }
 .close { border: none; background: transparent; color: inherit; font-size: 18px; cursor: pointer; padding: 0 4px; }
 h2.instance { font-size: 13px; font-weight: 700; letter-spacing: .02em; color: #59636e; margin: 8px 0 4px; border-bottom: 1px solid #d8dde3; }
-.match { border-left: 4px solid #1e88e5; padding: 4px 0 6px 8px; margin: 6px 0; }
-.match.threat-1 { border-color: #e53935; } .match.threat-2 { border-color: #fb8c00; } .match.threat-3 { border-color: #f9a825; }
+.match { border-left: 4px solid ${threatLevelColour(4)}; padding: 4px 0 6px 8px; margin: 6px 0; }
+${THREAT_LEVELS.map((level) => `.match.threat-${level.id} { border-color: ${threatLevelColour(level.id)}; }`).join(' ')}
 h3.event-info { font-size: 14px; margin: 0 0 2px; }
 .meta { margin: 0 0 4px; color: #59636e; }
 .tags { list-style: none; display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0; padding: 0; }

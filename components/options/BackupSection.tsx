@@ -1,5 +1,39 @@
 import { useState } from 'preact/hooks';
+import type { ImportChange } from '../../lib/protocol/settings';
 import { sendToBackground } from '../../lib/runtime';
+
+const KEY_TEXT = {
+  'from-file': 'key from the file',
+  kept: 'stored key kept (same address)',
+  cleared: 'stored key cleared (another address): type its key after importing',
+  none: 'no key',
+} as const;
+
+/** One line of the import review, in the analyst's words. */
+export function describeChange(change: ImportChange): string {
+  switch (change.kind) {
+    case 'skipped':
+      return `${change.name} (${change.url}) is not imported: ${change.reason}`;
+    case 'preference':
+      return `Setting “${change.name}” becomes ${change.value}`;
+    default: {
+      const what =
+        change.kind === 'added'
+          ? `Add ${change.name} (${change.url})`
+          : change.kind === 'url-changed'
+            ? `${change.name}: URL ${change.previousUrl ?? ''} → ${change.url}`
+            : `${change.name} (${change.url}): settings updated`;
+      const insecure = change.insecure ? ' ⚠ the key would travel unencrypted over http://' : '';
+      return `${what} — ${KEY_TEXT[change.key]}${insecure}`;
+    }
+  }
+}
+
+interface Review {
+  json: string;
+  changes: ImportChange[];
+  needsInsecureConfirmation: boolean;
+}
 
 /** Options section: settings as a JSON file, API keys only when asked for. */
 export function BackupSection() {
@@ -27,8 +61,30 @@ export function BackupSection() {
     });
   }
 
+  const [review, setReview] = useState<Review | null>(null);
+  const [allowInsecure, setAllowInsecure] = useState(false);
+
+  /** Reads the file's changes first: nothing is applied before "Apply import". */
   async function importText(text: string) {
+    setReview(null);
+    setAllowInsecure(false);
     const answer = await sendToBackground('settings/import', { json: text });
+    if (!answer.ok) {
+      setMessage({ ok: false, text: `Not imported: ${answer.error.message}` });
+      return;
+    }
+    setMessage(null);
+    setReview({ json: text, ...answer.data });
+  }
+
+  async function onApply() {
+    if (!review) return;
+    const answer = await sendToBackground('settings/import', {
+      json: review.json,
+      apply: true,
+      ...(allowInsecure ? { allowInsecure: true } : {}),
+    });
+    setReview(null);
     setMessage(
       answer.ok
         ? {
@@ -81,6 +137,43 @@ export function BackupSection() {
           Import from file <input type="file" accept="application/json,.json" onChange={onFile} />
         </label>
       </div>
+      {review && (
+        <section aria-labelledby="import-review-heading" class="card">
+          <h3 id="import-review-heading">Review the import</h3>
+          {review.changes.length === 0 ? (
+            <p>This file changes nothing.</p>
+          ) : (
+            <ul aria-label="Changes in this file">
+              {review.changes.map((change) => (
+                <li key={describeChange(change)}>{describeChange(change)}</li>
+              ))}
+            </ul>
+          )}
+          {review.needsInsecureConfirmation && (
+            <label style={{ fontWeight: 400 }}>
+              <input
+                type="checkbox"
+                checked={allowInsecure}
+                onChange={(e) => setAllowInsecure(e.currentTarget.checked)}
+              />{' '}
+              Send API keys unencrypted where marked ⚠
+            </label>
+          )}
+          <div class="row">
+            <button type="button" onClick={() => setReview(null)}>
+              Cancel import
+            </button>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => void onApply()}
+              disabled={review.needsInsecureConfirmation && !allowInsecure}
+            >
+              Apply import
+            </button>
+          </div>
+        </section>
+      )}
       {message && (
         <p class={message.ok ? 'hint status-ok' : 'hint status-error'} aria-live="polite">
           {message.text}

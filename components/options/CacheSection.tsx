@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { countText } from '../../lib/format/count';
 import { sendToBackground } from '../../lib/runtime';
 import { LOCKED_HINT, usePreferences } from './usePreferences';
 
@@ -69,7 +70,7 @@ export function CacheSection() {
       )}
       <p aria-live="polite" id="cache-stats">
         {stats
-          ? `${stats.entries} cached ${stats.entries === 1 ? 'answer' : 'answers'}: ${stats.hits} known to MISP, ${stats.entries - stats.hits} not.`
+          ? `${countText(stats.entries, 'cached answer')}: ${stats.hits} known to MISP, ${stats.entries - stats.hits} not.`
           : 'Reading the cache…'}
         {cleared ? ' Cache cleared.' : ''}
       </p>

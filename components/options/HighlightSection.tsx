@@ -69,7 +69,7 @@ export function HighlightSection() {
       </p>
       <div role="radiogroup" aria-labelledby="highlight-legend">
         {HIGHLIGHT_MODES.map((mode) => (
-          <label key={mode} style={{ fontWeight: 400 }}>
+          <label key={mode} class="inline">
             <input
               type="radio"
               name="highlight-mode"
@@ -77,7 +77,7 @@ export function HighlightSection() {
               checked={preferences.highlightMode === mode}
               disabled={modeLocked}
               onChange={() => void save({ highlightMode: mode })}
-            />{' '}
+            />
             {MODE_LABELS[mode]}
           </label>
         ))}

@@ -36,8 +36,11 @@ export function PrivacySection() {
       <h3>What is stored locally</h3>
       <ul>
         <li>
-          Extension storage: your MISP instances (with their API keys) and preferences. Keys are read only by
-          Sightline's background; no key is ever sent to a web page, a content script or the popup.
+          Extension storage: your MISP instances (without their keys) and preferences. API keys are kept in
+          the extension's own database, which only Sightline's background reads — no content script can open
+          it, on any browser — and each key is bound to the address it was entered for: changing an instance's
+          URL to another origin clears the key unless you confirm it. No key is ever sent to a web page, a
+          content script or the popup.
         </li>
         <li>
           Extension database: cached MISP answers (for the cache lifetime above), writes waiting to reach

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import { countText } from '../../lib/format/count';
+import { fullTime } from '../../lib/format/time';
 import type { SeenStats } from '../../lib/protocol/seen';
 import { sendToBackground } from '../../lib/runtime';
 import type { Preferences } from '../../lib/settings';
-import { countText, fullTime } from '../../lib/watch/format';
 import { LOCKED_HINT, usePreferences } from './usePreferences';
 
 type NumberKey = 'seenRetentionDays' | 'seenCheckMinutes';

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { countText } from '../../lib/format/count';
 import type { WarninglistInfo } from '../../lib/protocol/lookups';
 import { sendToBackground } from '../../lib/runtime';
 
@@ -39,7 +40,7 @@ export function WarninglistSection() {
             <ul aria-label={`Warninglists of ${instance.name}`}>
               {instance.lists.map((list) => (
                 <li key={list.name}>
-                  {list.name} ({list.entries.toLocaleString()} entries)
+                  {list.name} ({countText(list.entries, 'entry', 'entries')})
                 </li>
               ))}
             </ul>

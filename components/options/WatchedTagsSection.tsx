@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import { countText } from '../../lib/format/count';
 import { sendToBackground } from '../../lib/runtime';
-import { countText, fullTime } from '../../lib/watch/format';
+import { When } from '../When';
 import { RuleEditor } from './watch/RuleEditor';
 import { RuleList } from './watch/RuleList';
 import { useWatchRules } from './watch/useWatchRules';
@@ -115,7 +116,7 @@ export function WatchedTagsSection() {
                 view.rules.some((rule) => rule.instanceIds.includes(instance.id)) ? (
                 <p key={instance.id} class="hint">
                   {instances.length > 1 ? `${instance.name}: ` : ''}Last checked{' '}
-                  {fullTime(instance.lastSuccessAt)}
+                  <When ms={instance.lastSuccessAt} />
                   {' · '}
                   {countText(
                     view.rules.filter((rule) => rule.instanceIds.includes(instance.id)).length,

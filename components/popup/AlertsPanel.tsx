@@ -1,21 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { countText } from '../../lib/format/count';
+import { dayText } from '../../lib/format/time';
 import { sendToBackground } from '../../lib/runtime';
-import { countText, dayText, fullTime, relativeTime } from '../../lib/watch/format';
 import type { AlertsList, AlertView } from '../../lib/watch/model';
+import { When } from '../When';
 
 /** Entries grouped as they came: each watch rule, then "Seen before, known now"; newest first inside. */
 export function groupAlerts(alerts: readonly AlertView[]): Array<{ name: string; alerts: AlertView[] }> {
   const groups = new Map<string, AlertView[]>();
   for (const alert of alerts) groups.set(alert.group, [...(groups.get(alert.group) ?? []), alert]);
   return [...groups.entries()].map(([name, list]) => ({ name, alerts: list }));
-}
-
-function When({ ms }: { ms: number }) {
-  return (
-    <time dateTime={new Date(ms).toISOString()} title={fullTime(ms)}>
-      {relativeTime(ms, Date.now())}
-    </time>
-  );
 }
 
 function AlertItem({ alert, onChanged }: { alert: AlertView; onChanged: () => Promise<void> }) {
@@ -136,6 +131,14 @@ export function AlertsPanel() {
           )}
           {data.remembering && <p>Indicators you read are remembered for late matches.</p>}
         </div>
+      )}
+      {data?.notificationProblem && (
+        <p class="status-warn" role="note" aria-label="Notifications">
+          {`${data.notificationProblem} `}
+          <a href={browser.runtime.getURL('/options.html')} target="_blank" rel="noreferrer">
+            Open the options
+          </a>
+        </p>
       )}
       {data && data.alerts.length === 0 && <p class="hint">No alerts yet.</p>}
       {data && data.alerts.length > 0 && (

@@ -1,3 +1,4 @@
+import { countText } from '../../lib/format/count';
 import { eventCountText, groupByInstance, type LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { ValueStatus } from '../../lib/lookup/status';
 
@@ -22,7 +23,7 @@ export function InstanceGroups({
         return (
           <section key={group.id} aria-labelledby={headingId} class="sl-instance-group">
             <h3 id={headingId}>{group.name}</h3>
-            <p class="hint">{`Knows ${n} of the ${items.length} value${items.length === 1 ? '' : 's'} on this page`}</p>
+            <p class="hint">{`Knows ${n} of the ${countText(items.length, 'value')} on this page`}</p>
             {group.problem && <p class="status-error">{`${group.name}: ${group.problem}`}</p>}
             {n > 0 && (
               <ul aria-label={`Known in ${group.name}`} class="sl-instance-known">

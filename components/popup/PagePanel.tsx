@@ -1,19 +1,12 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { buildSubmission, selectedAttributes } from '../../lib/events/build';
-import { addExtras, clearDraft, draftFor, indicatorsInText, saveDraft } from '../../lib/events/drafts';
-import {
-  ANALYSIS_LEVELS,
-  DISTRIBUTIONS,
-  type Draft,
-  type EventForm,
-  emptyDraft,
-  type SubmissionView,
-  THREAT_LEVELS,
-} from '../../lib/events/model';
-import { PAP_CHOICES, TLP_CHOICES } from '../../lib/events/taxonomies';
-import type { LookupInstanceView } from '../../lib/lookup/by-instance';
-import { withDerivedRows } from '../../lib/lookup/derived-rows';
+import { buildSubmission, readyToFile, selectedAttributes } from '../../lib/events/build';
+import type { ClusterMatch } from '../../lib/events/clusters';
+import { addExtras } from '../../lib/events/drafts';
+import { type FormField, placeFieldErrors } from '../../lib/events/field-errors';
+import { type Draft, type EventForm as Form, SHARING_GROUP_DISTRIBUTION } from '../../lib/events/model';
+import { proposeObjects } from '../../lib/events/objects';
+import { contentText, type PageContent, paragraphCount } from '../../lib/events/page-content';
 import type { ValueStatus } from '../../lib/lookup/status';
 import type { ResponseOf } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
@@ -21,114 +14,72 @@ import { ExistingEvent } from './ExistingEvent';
 import { ExportBar } from './ExportBar';
 import { IndicatorList, type ListedItem } from './IndicatorList';
 import { InstanceGroups } from './InstanceGroups';
+import { notScannedText, PageState } from './PageState';
 import type { PopupTab } from './PopupApp';
-import { AttachReportFile } from './pdf/AttachReportFile';
+import { EventForm } from './page/EventForm';
+import type { Outcome } from './page/OutcomeView';
+import { ScanText } from './page/ScanText';
+import { useDraft } from './page/useDraft';
+import { usePageContent } from './page/usePageContent';
+import { usePageIndicators } from './page/usePageIndicators';
+import { useSubmissions } from './page/useSubmissions';
 import { PdfBar } from './pdf/PdfBar';
 import { ScanFile } from './pdf/ScanFile';
 import { usePdfTab } from './pdf/usePdfTab';
 import { Submissions } from './Submissions';
-import { TagInput, type TagState } from './TagInput';
+import type { TagState } from './TagInput';
 import './page-panel.css';
 
 type Setup = Extract<ResponseOf<'events/setup'>, { ok: true }>['data'];
-type Outcome =
-  | { kind: 'error'; message: string; problems?: string[] }
-  | { kind: 'done'; view: SubmissionView };
+
+/** Pages with more paragraphs than this get "Attach page as event report" on by default. */
+const REPORT_PARAGRAPHS = 3;
+/** Page text sent to find the galaxy clusters it names. */
+const MENTION_TEXT = 300_000;
 
 /** The popup's "Page" panel: the tab's indicators, and filing them as a MISP event. */
 export function PagePanel({ tab }: { tab: PopupTab }) {
+  const { page, load } = usePageIndicators(tab);
+  const tabRef = useMemo(
+    () => (page ? { id: tab.id, url: page.url, title: page.title } : undefined),
+    [tab.id, page?.url, page?.title],
+  );
+  const { draft, change, reset } = useDraft(tabRef);
+  const { content, units, comments } = usePageContent(tab.id);
+  const { submissions, refresh, retry, discard } = useSubmissions();
   const [setup, setSetup] = useState<Setup | null>(null);
-  const [page, setPage] = useState<{
-    url: string;
-    title: string;
-    items: ListedItem[];
-    problems: string[];
-    instances: LookupInstanceView[];
-  }>();
-  const [draft, setDraftState] = useState<Draft | null>(null);
-  const [extraStatuses, setExtraStatuses] = useState<Record<string, ValueStatus>>({});
   const [tagStates, setTagStates] = useState<Record<string, TagState>>({});
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [submissions, setSubmissions] = useState<SubmissionView[]>([]);
-  const [scanText, setScanText] = useState('');
-  const [attachReport, setAttachReport] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FormField, string[]>>>({});
+  const [attachReportFile, setAttachReportFile] = useState(false);
 
-  const refreshSubmissions = useCallback(async () => {
-    const result = await sendToBackground('events/submissions', {});
-    if (result.ok) setSubmissions(result.data);
-  }, []);
+  // A PDF tab: the background reads it, then its indicators are the page's.
+  const pdf = usePdfTab(tab, async () => {
+    const read = await load();
+    // The PDF's title replaces the viewer's as the default event info (unless the analyst typed one).
+    change((old) =>
+      old.form.info === tab.title.trim() ? { ...old, form: { ...old.form, info: read.title } } : old,
+    );
+  });
+  const readablePdf = pdf.phase === 'read' && !pdf.problem;
 
-  // The form's instance (or the default): its permissions and tags follow the choice.
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // The form's instance (or the default): its permissions, tags, clusters and groups follow the choice.
   const chosenInstance = draft?.form.instanceId;
   useEffect(() => {
     void sendToBackground('events/setup', chosenInstance ? { instanceId: chosenInstance } : {}).then(
       (result) => result.ok && setSetup(result.data),
     );
   }, [chosenInstance]);
+  const instanceId = setup?.instance?.id;
 
-  const loadPage = useCallback(async () => {
-    const result = await sendToBackground('tab/indicators', { tabId: tab.id });
-    const url = result.ok && result.data.url ? result.data.url : tab.url;
-    const title = result.ok && result.data.title ? result.data.title : tab.title;
-    setPage({
-      url,
-      title,
-      items: result.ok ? withDerivedRows(result.data.indicators) : [],
-      problems: result.ok ? result.data.problems : [result.error.message],
-      instances: result.ok ? (result.data.instances ?? []) : [],
-    });
-    return { url, title };
-  }, [tab.id]);
-
-  // A PDF tab: the background reads it, then its indicators are the page's.
-  const pdf = usePdfTab(tab, async () => {
-    const read = await loadPage();
-    // The PDF's title replaces the viewer's as the default event info (unless the analyst typed one).
-    setDraftState((old) =>
-      old && old.form.info === tab.title.trim() ? { ...old, form: { ...old.form, info: read.title } } : old,
-    );
-  });
-  const readablePdf = pdf.phase === 'read' && !pdf.problem;
-
-  useEffect(() => {
-    void loadPage().then(async (page) => setDraftState(await draftFor({ id: tab.id, ...page })));
-    void refreshSubmissions();
-  }, [tab.id]);
-
-  // While lookups are still coming (checking, or failed and asked again), follow them.
-  const waiting = page?.items.some((item) => item.status.status === 'pending' || item.status.retry) ?? false;
-  useEffect(() => {
-    if (!waiting) return;
-    const timer = setInterval(() => void loadPage(), 2000);
-    return () => clearInterval(timer);
-  }, [waiting, loadPage]);
-
-  // While something is queued or being sent, follow it.
-  const pending = submissions.some((item) => item.state === 'queued' || item.state === 'sending');
-  useEffect(() => {
-    if (!pending) return;
-    const timer = setInterval(() => void refreshSubmissions(), 2000);
-    return () => clearInterval(timer);
-  }, [pending]);
-
-  // Statuses for indicators that came from pasted text or a selection.
-  const extraKey = draft?.extras.map((extra) => extra.value).join('\n') ?? '';
-  useEffect(() => {
-    if (!draft || draft.extras.length === 0) return;
-    const missing = draft.extras.filter((extra) => !extraStatuses[extra.value]);
-    if (missing.length === 0) return;
-    void sendToBackground('lookup/values', { indicators: missing }).then((result) => {
-      if (result.ok) setExtraStatuses((old) => ({ ...old, ...result.data.statuses }));
-    });
-  }, [extraKey]);
-
-  const setDraft = (next: Draft) => {
-    setDraftState(next);
-    void saveDraft(next);
-  };
-  const setForm = (patch: Partial<EventForm>) =>
-    draft && setDraft({ ...draft, form: { ...draft.form, ...patch } });
+  const [extraStatuses, addExtraStatuses] = useExtraStatuses(draft);
+  const mentioned = useMentionedClusters(content, instanceId);
+  const sharingGroups = useSharingGroups(draft?.form.distribution === SHARING_GROUP_DISTRIBUTION, instanceId);
 
   const items = useMemo<ListedItem[]>(() => {
     const list = [...(page?.items ?? [])];
@@ -141,24 +92,35 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     return list;
   }, [page, draft?.extras, extraStatuses]);
 
+  const pageValues = useMemo(() => new Set(page?.items.map((item) => item.value)), [page]);
+  const selection = useMemo(() => (draft ? selectedAttributes(draft, items) : []), [draft, items]);
+  const objects = useMemo(() => proposeObjects(units, selection), [units, selection]);
+
   const canPublish = setup?.canPublish ?? false;
   const lookupInstances = page?.instances ?? [];
   const grouped = lookupInstances.length > 1;
   // Grouped by instance, each lookup instance's problem shows in its group rather than at the top.
   const topProblems = grouped ? [] : (page?.problems ?? []);
-  const fileTargets = setup?.instances ?? [];
-  const instanceId = setup?.instance?.id;
-  const built = draft ? buildSubmission(draft, items, { canPublish }) : undefined;
-  const selection = draft ? selectedAttributes(draft, items) : [];
-  const unknownTags = draft ? draft.form.tags.filter((tag) => tagStates[tag] === 'unknown') : [];
+  const built = draft ? buildSubmission(draft, items, { canPublish, objects }) : undefined;
+  const reportByDefault = content ? paragraphCount(content) > REPORT_PARAGRAPHS : false;
 
-  const finish = async (view: SubmissionView) => {
-    setOutcome({ kind: 'done', view });
-    // Accepted (sent, or safe in the outbox): the draft is done; the next one gets a new key.
-    await clearDraft(tab.id);
-    if (page)
-      setDraftState(emptyDraft({ id: tab.id, url: page.url, title: page.title }, crypto.randomUUID()));
-    await refreshSubmissions();
+  const setForm = (patch: Partial<Form>) => change((old) => ({ ...old, form: { ...old.form, ...patch } }));
+  // A value selected now gets its comment from where it stood on the page (editable as any comment).
+  const select = (selected: Draft['selected']) =>
+    change((old) => {
+      const next = { ...selected };
+      for (const [value, choice] of Object.entries(next)) {
+        if (!old.selected[value] && choice.comment === '' && comments.has(value))
+          next[value] = { ...choice, comment: comments.get(value) ?? '' };
+      }
+      return { ...old, selected: next };
+    });
+
+  const finish = async () => {
+    setFieldErrors({});
+    await reset();
+    // The filed values are in MISP now: the list says so without reopening the popup.
+    await Promise.all([refresh(), load()]);
   };
 
   const createEvent = async (event: MouseEvent) => {
@@ -170,15 +132,27 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     setBusy(true);
     setOutcome(null);
     try {
-      // Filed where the form says: the instance shown in "MISP instance" (the default when none is chosen).
-      const submission = {
+      const attach = (draft.form.attachReport ?? reportByDefault) && content && page;
+      const filed = {
         ...built.submission,
         ...(instanceId ? { instanceId } : {}),
-        ...(attachReport && readablePdf ? { attachReportFile: true } : {}),
+        ...(attachReportFile && readablePdf ? { attachReportFile: true } : {}),
       };
+      const submission = readyToFile(filed, {
+        uuid: () => crypto.randomUUID(),
+        ...(attach
+          ? { report: { content, page: { url: page.url, title: page.title, readAt: new Date() } } }
+          : {}),
+      });
       const result = await sendToBackground('events/create', submission);
-      if (result.ok) await finish(result.data);
-      else setOutcome({ kind: 'error', message: result.error.message });
+      if (result.ok) {
+        setOutcome({ kind: 'done', view: result.data });
+        await finish();
+      } else {
+        const placed = placeFieldErrors(result.error.details);
+        setFieldErrors(placed.fields);
+        setOutcome({ kind: 'error', message: result.error.message, problems: placed.other });
+      }
     } finally {
       setBusy(false);
     }
@@ -207,6 +181,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
           {problem}
         </p>
       ))}
+      <PageState page={page?.scan} tabId={tab.id} onChanged={load} />
       {grouped && <InstanceGroups items={items} instances={lookupInstances} />}
       {setup?.problem && <p class="status-error">{setup.problem}</p>}
       {draft && (
@@ -215,287 +190,97 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             items={items}
             instances={lookupInstances}
             draft={draft}
-            onChange={(selected) => setDraft({ ...draft, selected })}
+            onChange={select}
+            empty={page?.scan && notScannedText(page.scan) ? null : undefined}
+            pasted={draft.extras.flatMap((extra) => (pageValues.has(extra.value) ? [] : [extra.value]))}
           />
-          <details class="sl-scan">
-            <summary>Scan text</summary>
-            <textarea
-              aria-label="Scan text"
-              rows={3}
-              value={scanText}
-              placeholder="Paste text with indicators"
-              onInput={(event) => setScanText(event.currentTarget.value)}
-            />
-            <button
-              type="button"
-              onClick={() => {
-                const found = indicatorsInText(scanText);
-                if (found.length > 0) setDraft(addExtras(draft, found));
-                setScanText('');
-              }}
-            >
-              Add indicators from text
-            </button>
-          </details>
+          <ScanText pageValues={pageValues} onDraft={change} onStatuses={addExtraStatuses} />
           <ScanFile
             onFound={(found, name) =>
               // Filed like a page: the file's name is the event info, and there is no page link to add.
-              setDraft({ ...addExtras(draft, found), form: { ...draft.form, info: name, includeUrl: false } })
+              change((old) => ({
+                ...addExtras(old, found),
+                form: { ...old.form, info: name, includeUrl: false },
+              }))
             }
           />
-
-          <section aria-labelledby="event-heading" class="sl-form">
-            <h2 id="event-heading">New event</h2>
-            {fileTargets.length > 1 && (
-              <>
-                <label for="event-instance">MISP instance</label>
-                <select
-                  id="event-instance"
-                  value={instanceId ?? ''}
-                  onChange={(event) => {
-                    setTagStates({});
-                    setForm({ instanceId: event.currentTarget.value });
-                  }}
-                >
-                  {fileTargets.map((target) => (
-                    <option key={target.id} value={target.id}>
-                      {target.name}
-                    </option>
-                  ))}
-                </select>
-              </>
-            )}
-            <label for="event-info">Event info</label>
-            <input
-              id="event-info"
-              type="text"
-              value={draft.form.info}
-              onInput={(event) => setForm({ info: event.currentTarget.value })}
-            />
-            <div class="sl-grid">
-              <div>
-                <label for="event-date">Date</label>
-                <input
-                  id="event-date"
-                  type="date"
-                  value={draft.form.date}
-                  onInput={(event) =>
-                    event.currentTarget.value && setForm({ date: event.currentTarget.value })
-                  }
-                />
-              </div>
-              <Choice
-                id="event-distribution"
-                label="Distribution"
-                value={draft.form.distribution}
-                options={DISTRIBUTIONS}
-                onChange={(distribution) => setForm({ distribution })}
-              />
-              <Choice
-                id="event-threat"
-                label="Threat level"
-                value={draft.form.threatLevel}
-                options={THREAT_LEVELS}
-                onChange={(threatLevel) => setForm({ threatLevel })}
-              />
-              <Choice
-                id="event-analysis"
-                label="Analysis"
-                value={draft.form.analysis}
-                options={ANALYSIS_LEVELS}
-                onChange={(analysis) => setForm({ analysis })}
-              />
-              <div>
-                <label for="event-tlp">TLP</label>
-                <select
-                  id="event-tlp"
-                  value={draft.form.tlp}
-                  onChange={(event) => setForm({ tlp: event.currentTarget.value })}
-                >
-                  <option value="">None</option>
-                  {TLP_CHOICES.map((choice) => (
-                    <option key={choice.value} value={choice.value} title={choice.description}>
-                      {choice.tag}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div>
-                <label for="event-pap">PAP</label>
-                <select
-                  id="event-pap"
-                  value={draft.form.pap}
-                  onChange={(event) => setForm({ pap: event.currentTarget.value })}
-                >
-                  <option value="">None</option>
-                  {PAP_CHOICES.map((choice) => (
-                    <option key={choice.value} value={choice.value} title={choice.description}>
-                      {choice.tag}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            <TagInput
-              instanceId={instanceId}
-              tags={draft.form.tags}
-              onChange={(tags) => setForm({ tags })}
-              states={tagStates}
-              onState={(name, state) => setTagStates((old) => ({ ...old, [name]: state }))}
-            />
-            {unknownTags.length > 0 && (
-              <p role="alert" class="status-warn">
-                {`Not on the server: ${unknownTags.join(', ')}. `}
-                {setup?.canCreateTags
-                  ? 'MISP will create it as a new tag (check the spelling: tags are case-sensitive).'
-                  : 'Your MISP role may not create tags: MISP will silently drop it.'}
-              </p>
-            )}
-            <label class="sl-inline">
-              <input
-                type="checkbox"
-                checked={draft.form.includeUrl}
-                onChange={(event) => setForm({ includeUrl: event.currentTarget.checked })}
-              />{' '}
-              Include page URL
-            </label>
-            {readablePdf && <AttachReportFile checked={attachReport} onChange={setAttachReport} />}
-            {canPublish && (
-              <label class="sl-inline">
-                <input
-                  type="checkbox"
-                  checked={draft.form.publish}
-                  onChange={(event) => setForm({ publish: event.currentTarget.checked })}
-                />{' '}
-                Publish
-              </label>
-            )}
-            <div class="row">
-              <button
-                type="button"
-                class="primary"
-                disabled={busy}
-                onClick={(event) => void createEvent(event)}
-              >
-                Create event
-              </button>
-              <span class="hint">
-                {selection.length} indicator{selection.length === 1 ? '' : 's'} selected
-              </span>
-            </div>
-            <OutcomeView outcome={outcome} />
-          </section>
-
-          <ExistingEvent
-            tabId={tab.id}
+          <EventForm
+            form={draft.form}
+            onForm={setForm}
+            targets={setup?.instances ?? []}
             instanceId={instanceId}
-            attributes={selection}
-            onDone={async () => {
-              await clearDraft(tab.id);
-              if (page)
-                setDraftState(
-                  emptyDraft({ id: tab.id, url: page.url, title: page.title }, crypto.randomUUID()),
-                );
-              await refreshSubmissions();
+            onInstance={(id) => {
+              setTagStates({});
+              setForm({ instanceId: id, clusters: [], sharingGroupId: undefined });
             }}
+            canPublish={canPublish}
+            canCreateTags={setup?.canCreateTags ?? false}
+            tagStates={tagStates}
+            onTagState={(name, state) => setTagStates((old) => ({ ...old, [name]: state }))}
+            sharingGroups={sharingGroups}
+            mentioned={mentioned}
+            pageRead={content !== null}
+            reportByDefault={reportByDefault}
+            objects={objects}
+            selected={selection.length}
+            busy={busy}
+            onCreate={(event) => void createEvent(event)}
+            outcome={outcome}
+            fieldErrors={fieldErrors}
+            reportFile={
+              readablePdf ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
+            }
           />
+          <ExistingEvent tabId={tab.id} instanceId={instanceId} attributes={selection} onDone={finish} />
           <ExportBar attributes={selection} event={built?.ok ? built.submission : undefined} />
         </>
       )}
-      <Submissions
-        items={submissions}
-        onRetry={(id) => void sendToBackground('events/retry', { id }).then(refreshSubmissions)}
-        onDiscard={(id) => void sendToBackground('events/discard', { id }).then(refreshSubmissions)}
-      />
+      <Submissions items={submissions} onRetry={retry} onDiscard={discard} />
     </section>
   );
 }
 
-function Choice<T extends number>({
-  id,
-  label,
-  value,
-  options,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  value: T;
-  options: ReadonlyArray<{ id: T; label: string }>;
-  onChange: (value: T) => void;
-}) {
-  const ref = useRef<HTMLSelectElement>(null);
-  return (
-    <div>
-      <label for={id}>{label}</label>
-      <select
-        id={id}
-        ref={ref}
-        value={String(value)}
-        onChange={(event) => {
-          const picked = options.find((option) => String(option.id) === event.currentTarget.value);
-          if (picked) onChange(picked.id);
-        }}
-      >
-        {options.map((option) => (
-          <option key={option.id} value={String(option.id)}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+/** Statuses for indicators that came from pasted text or a selection. */
+function useExtraStatuses(draft: Draft | null) {
+  const [statuses, setStatuses] = useState<Record<string, ValueStatus>>({});
+  const extraKey = draft?.extras.map((extra) => extra.value).join('\n') ?? '';
+  useEffect(() => {
+    const missing = (draft?.extras ?? []).filter((extra) => !statuses[extra.value]);
+    if (missing.length === 0) return;
+    void sendToBackground('lookup/values', { indicators: missing }).then((result) => {
+      if (result.ok) setStatuses((old) => ({ ...old, ...result.data.statuses }));
+    });
+  }, [extraKey]);
+  const add = (more: Record<string, ValueStatus>) => setStatuses((old) => ({ ...old, ...more }));
+  return [statuses, add] as const;
 }
 
-function OutcomeView({ outcome }: { outcome: Outcome | null }) {
-  if (!outcome) return <div role="status" />;
-  if (outcome.kind === 'error') {
-    return (
-      <div role="alert" class="status-error">
-        <p>{outcome.message}</p>
-        {outcome.problems && (
-          <ul>
-            {outcome.problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        )}
-      </div>
+/** The galaxy clusters the page names ("Mentioned on this page"), asked once per page and instance. */
+function useMentionedClusters(content: PageContent | null, instanceId: string | undefined) {
+  const [mentioned, setMentioned] = useState<ClusterMatch[]>([]);
+  useEffect(() => {
+    if (!content || !instanceId) return;
+    const text = contentText(content).slice(0, MENTION_TEXT);
+    let live = true;
+    void sendToBackground('events/clusters', { instanceId, search: '', mentionsIn: text }).then(
+      (result) => live && result.ok && setMentioned(result.data.mentioned),
     );
-  }
-  const { view } = outcome;
-  if (view.state !== 'sent') {
-    return (
-      <div role="status" class="status-warn">
-        <p>
-          {`Queued: ${view.lastError ?? 'MISP did not answer'}. Sightline keeps the submission and retries it; see "Submissions".`}
-        </p>
-      </div>
+    return () => {
+      live = false;
+    };
+  }, [content, instanceId]);
+  return mentioned;
+}
+
+/** The instance's sharing groups, asked when Distribution is "Sharing group". */
+function useSharingGroups(wanted: boolean, instanceId: string | undefined) {
+  const [groups, setGroups] = useState<Array<{ id: string; name: string }>>();
+  useEffect(() => {
+    if (!wanted) return;
+    setGroups(undefined);
+    void sendToBackground('events/sharing-groups', instanceId ? { instanceId } : {}).then((result) =>
+      setGroups(result.ok ? result.data : []),
     );
-  }
-  const filed = view.event;
-  return (
-    <div role="status" class="status-ok">
-      <p>
-        {filed?.alreadyExisted
-          ? 'The event was already in MISP (an earlier attempt filed it).'
-          : 'Event created.'}{' '}
-        {filed && (
-          <a href={filed.url} target="_blank" rel="noreferrer">
-            Open event in MISP
-          </a>
-        )}
-      </p>
-      {filed && filed.dropped.length > 0 && (
-        <div class="status-warn">
-          <p>{`MISP dropped ${filed.dropped.length} attribute${filed.dropped.length === 1 ? '' : 's'}:`}</p>
-          <ul aria-label="Dropped attributes">
-            {filed.dropped.map((item) => (
-              <li key={`${item.type}:${item.value}`}>{`${item.value} (${item.type}): ${item.reason}`}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </div>
-  );
+  }, [wanted, instanceId]);
+  return groups;
 }

@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { countText, nounFor } from '../../lib/format/count';
 import { knownStatusText, type LookupInstanceView } from '../../lib/lookup/by-instance';
 import type { TabIndicators } from '../../lib/messages';
 import { sendToBackground } from '../../lib/runtime';
 import { SIGHTING_TYPE_LABELS, type SightingType, type SightingView } from '../../lib/sightings/model';
+import { When } from '../When';
+import { notScannedText } from './PageState';
 import type { PopupTab } from './PopupApp';
 
 const STATE_LABELS: Record<SightingView['state'], string> = {
@@ -13,11 +16,7 @@ const STATE_LABELS: Record<SightingView['state'], string> = {
 };
 
 function describeValues(values: string[]): string {
-  return values.length === 1 ? (values[0] ?? '') : `${values.length} values`;
-}
-
-function timeOf(ms: number): string {
-  return new Date(ms).toLocaleTimeString();
+  return values.length === 1 ? (values[0] ?? '') : countText(values.length, 'value');
 }
 
 /** What a bulk action did, value by value (MISP skips unknown values silently: say so). */
@@ -42,8 +41,8 @@ function BulkResult({ records, message }: { records: SightingView[]; message?: s
       {queued && <p>MISP is unreachable: queued, it will be sent when MISP is back.</p>}
       {!failed && !queued && missed.length > 0 && (
         <p class="status-warn">
-          {missed.length} value{missed.length === 1 ? '' : 's'} did not take (MISP has no attribute you can
-          see with {missed.length === 1 ? 'it' : 'them'}): {missed.map((row) => row.value).join(', ')}
+          {countText(missed.length, 'value')} did not take (MISP has no attribute you can see with{' '}
+          {nounFor(missed.length, 'it', 'them')}): {missed.map((row) => row.value).join(', ')}
         </p>
       )}
       <ul aria-label="Results">
@@ -51,7 +50,7 @@ function BulkResult({ records, message }: { records: SightingView[]; message?: s
           <li key={`${row.instance}:${row.value}`}>
             {row.value}:{' '}
             {row.ok === true
-              ? `recorded (${row.count} attribute${row.count === 1 ? '' : 's'})`
+              ? `recorded (${countText(row.count, 'attribute')})`
               : row.ok === false
                 ? 'did not take'
                 : 'not confirmed yet'}
@@ -84,7 +83,7 @@ function RecordRow({ record, onChanged }: { record: SightingView; onChanged(text
         {label} · {describeValues(record.values)}
       </span>{' '}
       <span class="hint">
-        {timeOf(record.createdAt)} · {record.source || 'no source'} ·{' '}
+        <When ms={record.createdAt} /> · {record.source || 'no source'} ·{' '}
         <span class={record.state === 'failed' ? 'status-error' : undefined}>
           {undone ? 'Undone' : record.undoPending ? 'Undo queued' : STATE_LABELS[record.state]}
         </span>
@@ -111,6 +110,8 @@ function RecordRow({ record, onChanged }: { record: SightingView; onChanged(text
  */
 export function SightingsPanel({ tab }: { tab: PopupTab }) {
   const [indicators, setIndicators] = useState<TabIndicators['indicators'] | null>(null);
+  /** Why the page has nothing (not scanned), rather than "nothing in MISP". */
+  const [notScanned, setNotScanned] = useState<string | undefined>(undefined);
   const [instances, setInstances] = useState<LookupInstanceView[]>([]);
   /** '' = every instance that knows the value. */
   const [target, setTarget] = useState('');
@@ -131,6 +132,7 @@ export function SightingsPanel({ tab }: { tab: PopupTab }) {
     void sendToBackground('tab/indicators', { tabId: tab.id }).then((answer) => {
       if (answer.ok) {
         setIndicators(answer.data.indicators.filter((row) => row.status.status === 'known'));
+        setNotScanned(answer.data.page && notScannedText(answer.data.page));
         setInstances(answer.data.instances ?? []);
       } else {
         setIndicators([]);
@@ -177,7 +179,9 @@ export function SightingsPanel({ tab }: { tab: PopupTab }) {
         <p class="hint">Recording sightings is not available: {permission.reason}</p>
       )}
       {indicators === null && <p class="hint">Loading…</p>}
-      {indicators && indicators.length === 0 && <p class="hint">No indicator on this page is in MISP.</p>}
+      {indicators && indicators.length === 0 && (
+        <p class="hint">{notScanned ?? 'No indicator on this page is in MISP.'}</p>
+      )}
       {indicators && indicators.length > 0 && (
         <>
           <ul style={{ listStyle: 'none', padding: 0 }} aria-label="Known indicators on this page">

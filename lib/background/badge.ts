@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
-
-const BADGE_COLOURS = ['#5f6368', '#d32f2f', '#ef6c00', '#f9a825', '#1e88e5'];
+import { countText } from '../format/count';
+import { threatLevelColour } from '../threat-level';
 
 /** The toolbar badge: how many indicators on the tab MISP knows, coloured by the worst threat level. */
 export async function updateBadge(
@@ -16,15 +16,13 @@ export async function updateBadge(
       await browser.action.setBadgeText({ tabId, text: String(badge.known) });
       await browser.action.setBadgeBackgroundColor({
         tabId,
-        color: BADGE_COLOURS[badge.threatLevel] ?? '#5f6368',
+        color: threatLevelColour(badge.threatLevel),
       });
     }
     await browser.action.setTitle({
       tabId,
       title:
-        badge.known > 0
-          ? `Sightline: ${badge.known} indicator${badge.known === 1 ? '' : 's'} known to MISP`
-          : 'Sightline',
+        badge.known > 0 ? `Sightline: ${countText(badge.known, 'indicator')} known to MISP` : 'Sightline',
     });
   } catch {
     // The tab closed meanwhile.

@@ -3,12 +3,12 @@ import { browser } from 'wxt/browser';
 type AreaWithAccessLevel = { setAccessLevel?: (options: { accessLevel: string }) => Promise<void> };
 
 /**
- * Keeps extension storage out of content scripts' reach. `storage.session` is trusted-only by default;
- * this says so explicitly. `storage.local` holds the API keys: Chromium (since 2024) lets the
- * extension restrict it to trusted contexts (extension pages and the service worker), so a content
- * script — the one part of Sightline that runs inside hostile pages — cannot read it even if a page
- * found a way to run code in its world. Firefox supports the call only for `session`; there, keys
- * reach content scripts by no message (see the security tests), which is the guarantee that holds.
+ * Keeps extension storage out of content scripts' reach where the browser allows it. `storage.session`
+ * is trusted-only by default; this says so explicitly. Chromium (since 2024) also lets the extension
+ * restrict `storage.local` to trusted contexts, so a content script — the one part of Sightline that
+ * runs inside hostile pages — cannot read the instances and preferences. Firefox supports the call
+ * only for `session`. The API keys are in neither area on any browser: they live in the background's
+ * IndexedDB (lib/keys.ts).
  */
 export async function restrictStorageToTrustedContexts(): Promise<string[]> {
   const restricted: string[] = [];

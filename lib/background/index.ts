@@ -5,6 +5,8 @@ import type { RetryState } from '../lookup/retry';
 import { Outbox } from '../outbox/outbox';
 import { forgetPolicy, loadPolicy } from '../settings';
 import { updateBadge } from './badge';
+import { cardHandlers } from './handlers/card';
+import { eventExtraHandlers } from './handlers/event-extras';
 import { eventHandlers, registerEventSenders } from './handlers/events';
 import { lookupHandlers } from './handlers/lookups';
 import { pageHandlers } from './handlers/pages';
@@ -17,6 +19,7 @@ import { restrictStorageToTrustedContexts } from './hardening';
 import { Lookups } from './lookups';
 import { registerMenusAndCommands } from './menus';
 import { createMessageListener, type Handlers } from './router';
+import { errorForContentScript, SenderScope } from './sender-scope';
 import type { BackgroundServices } from './services';
 import { TabReports } from './tabs';
 
@@ -33,9 +36,11 @@ const HANDLER_MODULES: Array<(services: Promise<BackgroundServices>) => Handlers
   pageHandlers,
   lookupHandlers,
   eventHandlers,
+  eventExtraHandlers,
   sightingHandlers,
   watchHandlers,
   tagHandlers,
+  cardHandlers,
   pdfHandlers,
 ];
 
@@ -55,6 +60,7 @@ export function startBackground(options: { annotators: Annotators }): void {
     if (area === 'managed') forgetPolicy();
   });
   const tabs = new TabReports(browser.storage.session);
+  const scope = new SenderScope(tabs);
   const services: Promise<BackgroundServices> = openDatabase().then((db) => {
     const lookups = new Lookups(db, options.annotators, {
       tabIndicators: async (tabId) => (await tabs.summary(tabId, [])).indicators,
@@ -78,17 +84,23 @@ export function startBackground(options: { annotators: Annotators }): void {
         void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(when, Date.now() + 1000) }),
     });
     registerSightingSenders(outbox, db);
-    const ready: BackgroundServices = { db, lookups, tabs, outbox };
+    const ready: BackgroundServices = { db, lookups, tabs, outbox, scope };
     registerEventSenders(outbox, ready);
     return ready;
   });
-  const listener = createMessageListener(createHandlers(services), {
-    extensionId: browser.runtime.id,
-    extensionOrigin: browser.runtime.getURL('/'),
-  });
+  const listener = createMessageListener(
+    createHandlers(services),
+    { extensionId: browser.runtime.id, extensionOrigin: browser.runtime.getURL('/') },
+    console,
+    {
+      admit: (sender) => scope.allow('messages', sender.tab?.id ?? -1),
+      error: errorForContentScript,
+    },
+  );
   browser.runtime.onMessage.addListener(listener);
   browser.tabs.onRemoved.addListener((tabId) => {
-    void services.then(async ({ lookups, tabs }) => {
+    void services.then(async ({ lookups, tabs, scope }) => {
+      scope.forgetTab(tabId);
       await lookups.forgetTab(tabId);
       await tabs.forget(tabId);
     });
@@ -96,7 +108,8 @@ export function startBackground(options: { annotators: Annotators }): void {
   browser.tabs.onUpdated.addListener((tabId, change) => {
     // A navigation: the old page's indicators no longer apply.
     if (change.status === 'loading' && change.url) {
-      void services.then(async ({ lookups, tabs }) => {
+      void services.then(async ({ lookups, tabs, scope }) => {
+        scope.forgetTab(tabId);
         await lookups.forgetTab(tabId);
         await tabs.forget(tabId);
         await updateBadge(tabId, { known: 0, threatLevel: 4 });

@@ -1,13 +1,15 @@
 import type { InstanceInput, PublicInstance } from '../messages';
 import {
-  isValidKeyShape,
+  keyAfterEdit,
+  keyShapeError,
   loadInstances,
   loadPolicy,
   type MispInstance,
   maskKey,
   saveInstances,
+  withOneDefault,
 } from '../settings';
-import { checkMispUrl } from '../url';
+import { mispOrigin, normalizeMispUrl } from '../url';
 
 /** What extension pages may see of an instance: never the key itself. */
 export function toPublic(instance: MispInstance): PublicInstance {
@@ -21,12 +23,36 @@ export function toPublic(instance: MispInstance): PublicInstance {
     defaultForEvents: instance.defaultForEvents,
     managed: instance.managed === true,
     keyFromPolicy: instance.keyFromPolicy === true,
+    ...(instance.apiKey && instance.keyOrigin ? { keyOrigin: instance.keyOrigin } : {}),
   };
+}
+
+/**
+ * The stored key of instance `id` for a request to `url` (a connection test), or why not: the key goes
+ * only to the origin it was entered for.
+ */
+export function storedKeyFor(
+  instance: MispInstance | undefined,
+  url: string,
+): { key: string } | { error: string } {
+  if (!instance?.apiKey) return { error: 'Enter the API key first.' };
+  const origin = mispOrigin(url);
+  if (origin !== instance.keyOrigin) {
+    return {
+      error: `The stored key belongs to ${instance.keyOrigin ?? 'another address'}: type the API key for ${origin ?? url}.`,
+    };
+  }
+  return { key: instance.apiKey };
 }
 
 export class InstanceInputError extends Error {}
 
-/** Validates and merges an edit from the options page; an empty key keeps the stored one. */
+/**
+ * Validates and merges an edit from the options page. An empty key keeps the stored one only at the
+ * origin it was entered for (or one the analyst confirmed in `keyFor`); http:// to another machine
+ * with a key needs `allowInsecure`; an edit of an instance that was removed meanwhile (`mustExist`)
+ * is refused instead of re-creating it.
+ */
 export function mergeInstance(
   existing: MispInstance[],
   input: InstanceInput,
@@ -43,33 +69,38 @@ export function mergeInstance(
   } else if (options.lockInstances && !existing.some((instance) => instance.id === input.id)) {
     throw new InstanceInputError("Your organisation's policy sets the MISP instances: none can be added.");
   }
-  const url = checkMispUrl(input.url);
-  if (url.error || !url.normalized) throw new InstanceInputError(url.error ?? 'Invalid URL.');
-  const key = input.apiKey?.trim() ?? '';
-  if (key && !isValidKeyShape(key)) {
-    throw new InstanceInputError('A MISP API key is 40 letters and digits (MISP → My profile → Auth keys).');
+  if (input.mustExist && !existing.some((instance) => instance.id === input.id)) {
+    throw new InstanceInputError('This MISP instance was removed. Use “Add MISP instance” to add it again.');
   }
+  const url = normalizeMispUrl(input.url);
+  if (!url.ok) throw new InstanceInputError(url.error);
+  const typed = input.apiKey?.trim() ?? '';
+  const shape = keyShapeError(typed);
+  if (shape) throw new InstanceInputError(shape);
   const id = input.id ?? newId();
   const previous = existing.find((instance) => instance.id === id);
+  const key = previous?.keyFromPolicy
+    ? { apiKey: previous.apiKey, keyOrigin: previous.keyOrigin }
+    : keyAfterEdit(previous, typed, url.origin, input.keyFor);
+  if (url.insecure && key.apiKey && !input.allowInsecure && !previous?.managed) {
+    throw new InstanceInputError(
+      `Not saved: ${url.url} is http://, so your API key would travel unencrypted. Confirm to use it anyway.`,
+    );
+  }
   const next: MispInstance = {
     id,
-    name: input.name.trim() || new URL(url.normalized).hostname,
-    url: url.normalized,
-    apiKey: key || previous?.apiKey || '',
+    name: input.name.trim() || new URL(url.url).hostname,
+    url: url.url,
+    apiKey: key.apiKey,
+    ...(key.keyOrigin ? { keyOrigin: key.keyOrigin } : {}),
     useForLookups: input.useForLookups,
     defaultForEvents: input.defaultForEvents,
     ...(previous?.managed ? { managed: true, keyFromPolicy: previous.keyFromPolicy === true } : {}),
   };
-  let all = previous
+  const all = previous
     ? existing.map((instance) => (instance.id === id ? next : instance))
     : [...existing, next];
-  if (next.defaultForEvents) {
-    all = all.map((instance) => (instance.id === id ? instance : { ...instance, defaultForEvents: false }));
-  }
-  // Exactly one default for new events when there is any instance.
-  if (!all.some((instance) => instance.defaultForEvents) && all[0])
-    all[0] = { ...all[0], defaultForEvents: true };
-  return all;
+  return withOneDefault(all, next.defaultForEvents ? id : undefined);
 }
 
 /** Removes an instance the analyst added; the policy's instances stay. */
@@ -78,11 +109,7 @@ export async function removeInstance(id: string): Promise<void> {
   if (existing.some((instance) => instance.id === id && instance.managed)) {
     throw new InstanceInputError("Your organisation's policy sets this MISP instance: it cannot be removed.");
   }
-  const rest = existing.filter((instance) => instance.id !== id);
-  if (rest.length > 0 && !rest.some((instance) => instance.defaultForEvents) && rest[0]) {
-    rest[0] = { ...rest[0], defaultForEvents: true };
-  }
-  await saveInstances(rest);
+  await saveInstances(withOneDefault(existing.filter((instance) => instance.id !== id)));
 }
 
 export async function saveInstanceInput(input: InstanceInput): Promise<MispInstance> {

@@ -8,7 +8,7 @@ import type { RetryState } from '../lookup/retry';
 import type { LookupSource } from '../lookup/service';
 import type { ValueStatus } from '../lookup/status';
 import { MispError } from '../misp';
-import type { MispInstance } from '../settings';
+import { type MispInstance, saveInstances } from '../settings';
 import { explainingMissingAccess, Lookups } from './lookups';
 
 const instance: MispInstance = {
@@ -16,6 +16,7 @@ const instance: MispInstance = {
   name: 'Team MISP',
   url: 'https://misp.example.org',
   apiKey: 'k'.repeat(40),
+  keyOrigin: 'https://misp.example.org',
   useForLookups: true,
   defaultForEvents: true,
 };
@@ -67,7 +68,7 @@ describe('explainingMissingAccess', () => {
 describe('Lookups: a failed lookup is asked again, and the page told to redraw', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
-    await fakeBrowser.storage.local.set({ instances: [instance] });
+    await saveInstances([instance]);
   });
 
   it('an error is retried with backoff; when the answer comes the tab is refreshed, and retries stop', async () => {
@@ -133,7 +134,7 @@ describe('Lookups: a failed lookup is asked again, and the page told to redraw',
 describe('Lookups: the card of a URL known through its host', () => {
   beforeEach(async () => {
     fakeBrowser.reset();
-    await fakeBrowser.storage.local.set({ instances: [instance] });
+    await saveInstances([instance]);
   });
 
   it("shows the host's matches saying which part matched, and a sighting goes to the host", async () => {

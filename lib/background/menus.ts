@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { addExtras, draftFor, indicatorsInText, saveDraft } from '../events/drafts';
+import { addExtras, indicatorsInText, updateDraft } from '../events/drafts';
 import { openLinkInReader, PDF_LINK_PATTERNS, READER_MENU_ID } from '../pdf/link-reader';
 
 /** Context menu entries and keyboard commands: each just asks the tab's content script to act. */
@@ -67,6 +67,6 @@ export async function addSelectionToDraft(
 ): Promise<number> {
   const found = indicatorsInText(text);
   if (found.length === 0) return 0;
-  await saveDraft(addExtras(await draftFor(tab), found));
+  await updateDraft(tab, (draft) => addExtras(draft, found));
   return found.length;
 }

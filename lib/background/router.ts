@@ -1,4 +1,5 @@
 import type { Browser } from 'wxt/browser';
+import type { ErrorInfo } from '../messages';
 import {
   EnvelopeSchema,
   isMessageType,
@@ -7,6 +8,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../messages';
+import { toErrorInfo } from './errors';
 
 export type Handler<T extends MessageType> = (
   payload: RequestOf<T>,
@@ -45,7 +47,21 @@ export function classifySender(sender: Browser.runtime.MessageSender, policy: Se
  * schemas, checks the sender against the message's `from`, and runs the handler. Anything that does
  * not pass is dropped with a console warning (never answered, so a probing page learns nothing).
  */
-export function createMessageListener(handlers: Handlers, policy: SenderPolicy, log = console) {
+export interface ContentPolicy {
+  /** Whether the sender's tab is within its message budget (over it, the message is dropped). */
+  admit(sender: Browser.runtime.MessageSender): boolean;
+  /** The error as a content script may see it. */
+  error(error: ErrorInfo): ErrorInfo;
+}
+
+const OPEN_CONTENT_POLICY: ContentPolicy = { admit: () => true, error: (error) => error };
+
+export function createMessageListener(
+  handlers: Handlers,
+  policy: SenderPolicy,
+  log = console,
+  content: ContentPolicy = OPEN_CONTENT_POLICY,
+) {
   return (message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined => {
     const envelope = EnvelopeSchema.safeParse(message);
     if (!envelope.success) {
@@ -64,6 +80,10 @@ export function createMessageListener(handlers: Handlers, policy: SenderPolicy, 
       log.warn(`Sightline: dropped ${type} from a ${kind} sender`);
       return undefined;
     }
+    if (kind === 'content' && !content.admit(sender)) {
+      log.warn(`Sightline: dropped ${type}: the tab is over its message budget`);
+      return undefined;
+    }
     const parsed = spec.request.safeParse(payload);
     if (!parsed.success) {
       log.warn(`Sightline: dropped malformed ${type}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
@@ -71,12 +91,25 @@ export function createMessageListener(handlers: Handlers, policy: SenderPolicy, 
     }
     const handler = handlers[type] as Handler<typeof type> | undefined;
     if (!handler) return undefined;
-    return handler(parsed.data as RequestOf<typeof type>, sender).catch((error: unknown) => ({
-      ok: false,
-      error: {
-        kind: 'internal',
-        message: `Sightline failed to handle ${type}: ${error instanceof Error ? error.message : String(error)}`,
+    // Thrown errors are mapped here, once: MISP's own errors keep their kind and field errors.
+    const answer = handler(parsed.data as RequestOf<typeof type>, sender).catch(
+      (error: unknown): ResponseOf<typeof type> => {
+        const info = toErrorInfo(error);
+        return {
+          ok: false,
+          error:
+            info.kind === 'internal'
+              ? { ...info, message: `Sightline failed to handle ${type}: ${info.message}` }
+              : info,
+        };
       },
-    }));
+    );
+    if (kind !== 'content') return answer;
+    // A content script lives in a page: it gets no internal detail (see errorForContentScript).
+    return answer.then((result) => {
+      if (result.ok) return result;
+      log.warn(`Sightline: ${type} failed for a content script: ${result.error.message}`);
+      return { ok: false, error: content.error(result.error) };
+    });
   };
 }

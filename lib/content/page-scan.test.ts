@@ -8,7 +8,9 @@ import {
   occurrenceRange,
   pruneDetached,
   scanRoots,
+  viewportRun,
 } from './page-scan';
+import type { DomTextChunk } from './text-walker';
 
 /** The background's extraction, called in-process, counting the requests and the text they carry. */
 function localExtract(): ExtractTexts & { requests: number; chars: number } {
@@ -29,8 +31,7 @@ describe('scanRoots', () => {
   });
 
   it('maps what the background found back to the text nodes, across inline elements', async () => {
-    document.body.innerHTML =
-      '<p>C2: <code>evil</code>[.]com and 10.1.2[.]3</p><p>sha256 ' + 'a'.repeat(64) + '</p>';
+    document.body.innerHTML = `<p>C2: <code>evil</code>[.]com and 10.1.2[.]3</p><p>sha256 ${'a'.repeat(64)}</p>`;
     const result = await scanRoots([document.body], { extract: localExtract() });
     expect([...result.indicators.values()].map((i) => [i.type, i.value, i.original])).toEqual(
       [
@@ -91,6 +92,7 @@ describe('extractTexts', () => {
       kinds: ['domain', 'ipv4'],
       values: ['evil.com', '1.2.3.4'],
       originals: ['evil[.]com', ''],
+      notes: [null, null],
       // The over-long URL is left out.
       hits: [0, 0, 4, 14, 0, 0, 19, 27, 1, 1, long.length + 7, long.length + 14],
     });
@@ -108,5 +110,36 @@ describe('extractTexts', () => {
       expect(ExtractionSchema.safeParse({ ...base, hits }).success, JSON.stringify(hits)).toBe(false);
     }
     expect(ExtractionSchema.safeParse({ ...base, kinds: [], hits: [] }).success).toBe(false);
+  });
+});
+
+describe('viewport first', () => {
+  const chunk = (text: string, blockBreakBefore: boolean): DomTextChunk => ({
+    node: document.createTextNode(text),
+    text,
+    nodeOffset: 0,
+    blockBreakBefore,
+  });
+
+  it('the run in and near the viewport, found by a binary search, cut at block boundaries', () => {
+    // 400 paragraphs of 1 KB, 20 px apart; the viewport shows paragraphs 100 to 144 (scrolled 2,000 px).
+    const chunks = Array.from({ length: 400 }, (_, i) => chunk('x'.repeat(1024), i % 2 === 0));
+    const tops = new Map(chunks.map((c, i) => [c, i * 20 - 2000]));
+    let measured = 0;
+    const { from, to } = viewportRun(chunks, 900, (c) => {
+      measured++;
+      return tops.get(c)!;
+    });
+    expect(measured).toBeLessThan(25);
+    // 16 KB of margin either side (16 paragraphs), then back to a paragraph that starts a block.
+    expect(from).toBe(84);
+    expect(to).toBe(162);
+    expect(chunks[from]!.blockBreakBefore).toBe(true);
+    expect(chunks[to]!.blockBreakBefore).toBe(true);
+  });
+
+  it('at the top of the page the run starts at the first chunk', () => {
+    const chunks = Array.from({ length: 10 }, (_, i) => chunk('y', i === 0));
+    expect(viewportRun(chunks, 900, () => 0)).toEqual({ from: 0, to: 10 });
   });
 });

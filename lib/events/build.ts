@@ -1,5 +1,15 @@
 import { type IndicatorKind, type MispType, mispTypeChoice, mispTypeDefaults } from '../indicators';
-import type { AttributeInput, Draft, EventSubmission, ItemChoice } from './model';
+import {
+  type AttributeInput,
+  type Draft,
+  type EventSubmission,
+  type ItemChoice,
+  type ObjectInput,
+  SHARING_GROUP_DISTRIBUTION,
+} from './model';
+import { type ObjectProposal, splitIntoObjects } from './objects';
+import type { PageContent } from './page-content';
+import { type ReportPage, reportMarkdown } from './report';
 import { papTag, tlpTag } from './taxonomies';
 
 /** An indicator the list shows (page scan or extra) as far as building needs it. */
@@ -64,27 +74,44 @@ export function linkAttribute(pageUrl: string): AttributeInput | undefined {
   };
 }
 
-/** Event tags: TLP, PAP and the free tags, each once, exactly as spelled. */
+/** Event tags: TLP, PAP, the free tags and the galaxy clusters' tags, each once, exactly as spelled. */
 export function eventTags(form: Draft['form']): string[] {
-  const tags = [tlpTag(form.tlp), papTag(form.pap), ...form.tags.map((tag) => tag.trim())];
+  const tags = [
+    tlpTag(form.tlp),
+    papTag(form.pap),
+    ...form.tags.map((tag) => tag.trim()),
+    ...form.clusters.map((cluster) => cluster.tag),
+  ];
   return [...new Set(tags.filter((tag): tag is string => Boolean(tag)))];
 }
 
 export type BuildResult = { ok: true; submission: EventSubmission } | { ok: false; problems: string[] };
 
+export const SHARING_GROUP_MISSING = 'Choose a sharing group: Distribution is "Sharing group".';
+
 /** Checks a draft and turns it into the event submission the background files. */
 export function buildSubmission(
   draft: Draft,
   listed: readonly ListedIndicator[],
-  options: { canPublish: boolean },
+  options: { canPublish: boolean; objects?: readonly ObjectProposal[] },
 ): BuildResult {
   const problems: string[] = [];
   const info = draft.form.info.trim();
   if (!info) problems.push('Enter the event info.');
   const chosen = selectedAttributes(draft, listed);
   if (chosen.length === 0) problems.push('Select at least one indicator.');
+  const sharingGroup = draft.form.distribution === SHARING_GROUP_DISTRIBUTION;
+  if (sharingGroup && !draft.form.sharingGroupId) problems.push(SHARING_GROUP_MISSING);
+  const grouped =
+    draft.form.groupObjects && options.objects
+      ? splitIntoObjects(chosen, options.objects, new Set(draft.form.ungrouped))
+      : { attributes: chosen, objects: [] };
   const link = draft.form.includeUrl ? linkAttribute(draft.url) : undefined;
-  const attributes = link ? [...chosen, link] : chosen;
+  const attributes = link ? [...grouped.attributes, link] : grouped.attributes;
+  const objects: ObjectInput[] = grouped.objects.map((object) => ({
+    template: object.template,
+    attributes: object.members,
+  }));
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -95,11 +122,47 @@ export function buildSubmission(
       info,
       date: draft.form.date,
       distribution: draft.form.distribution,
+      ...(sharingGroup && draft.form.sharingGroupId ? { sharingGroupId: draft.form.sharingGroupId } : {}),
       threatLevel: draft.form.threatLevel,
       analysis: draft.form.analysis,
       published: options.canPublish && draft.form.publish,
       tags: eventTags(draft.form),
       attributes,
+      ...(objects.length > 0 ? { objects } : {}),
     },
+  };
+}
+
+/**
+ * The submission as it is filed: every attribute and object gets its client uuid, and the event
+ * report (when asked for) is written with references to those uuids. Made once, at "Create event":
+ * the outbox keeps it, so a retry sends the same uuids.
+ */
+export function readyToFile(
+  submission: EventSubmission,
+  options: { uuid: () => string; report?: { content: PageContent; page: ReportPage } },
+): EventSubmission {
+  const attributes = submission.attributes.map((attribute) => ({ ...attribute, uuid: options.uuid() }));
+  const objects = submission.objects?.map((object) => ({
+    ...object,
+    uuid: options.uuid(),
+    attributes: object.attributes.map((attribute) => ({ ...attribute, uuid: options.uuid() })),
+  }));
+  const references = new Map<string, string>();
+  for (const attribute of [...attributes, ...(objects ?? []).flatMap((object) => object.attributes)])
+    if (attribute.type !== 'link' && !references.has(attribute.value))
+      references.set(attribute.value, attribute.uuid);
+  const report = options.report
+    ? {
+        uuid: options.uuid(),
+        name: submission.info.slice(0, 255),
+        content: reportMarkdown(options.report.content, options.report.page, references),
+      }
+    : undefined;
+  return {
+    ...submission,
+    attributes,
+    ...(objects ? { objects } : {}),
+    ...(report ? { report } : {}),
   };
 }

@@ -1,7 +1,16 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { addSelectionToDraft } from '../background/menus';
-import { addExtras, clearDraft, draftFor, indicatorsInText, loadDraft, saveDraft } from './drafts';
+import {
+  addExtras,
+  clearDraft,
+  draftFor,
+  indicatorsInText,
+  loadDraft,
+  saveDraft,
+  updateDraft,
+  watchDraft,
+} from './drafts';
 
 const tab = { id: 4, url: 'https://blog.example/post', title: 'A post' };
 
@@ -39,6 +48,35 @@ describe('drafts per tab', () => {
     expect(await addSelectionToDraft(tab, 'no indicators here')).toBe(0);
   });
 
+  it('two writers (popup and context menu) each change the stored draft: neither undoes the other', async () => {
+    const draft = await draftFor(tab);
+    await saveDraft(draft);
+    // The popup edits the info while the context menu adds a selection, at the same moment.
+    await Promise.all([
+      updateDraft(tab, (stored) => ({ ...stored, form: { ...stored.form, info: 'typed in the popup' } })),
+      addSelectionToDraft(tab, 'beacon to 198.51.100[.]23'),
+    ]);
+    const stored = await loadDraft(tab.id);
+    expect(stored?.key).toBe(draft.key);
+    expect(stored?.form.info).toBe('typed in the popup');
+    expect(stored?.selected['198.51.100.23']).toBeDefined();
+    // A later popup edit starts from the stored draft, so the addition stays.
+    await updateDraft(tab, (current) => ({ ...current, form: { ...current.form, tlp: 'red' } }));
+    expect((await loadDraft(tab.id))?.extras.map((extra) => extra.value)).toEqual(['198.51.100.23']);
+  });
+
+  it('the open popup follows the stored draft until it closes', async () => {
+    const seen: Array<string | undefined> = [];
+    const controller = new AbortController();
+    watchDraft(tab.id, (draft) => seen.push(draft?.extras[0]?.value), controller.signal);
+    await addSelectionToDraft(tab, '203.0.113[.]5');
+    await vi.waitFor(() => expect(seen).toEqual(['203.0.113.5']));
+    controller.abort();
+    await addSelectionToDraft(tab, '203.0.113[.]6');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['203.0.113.5']);
+  });
+
   it('extracts defanged text', () => {
     expect(indicatorsInText('hxxp://a-bad-site[.]xyz/p')).toMatchObject([
       { type: 'url', value: 'http://a-bad-site.xyz/p', count: 1 },
@@ -66,6 +104,9 @@ function fakeDraft() {
       tags: [],
       includeUrl: true,
       publish: false,
+      groupObjects: true,
+      ungrouped: [],
+      clusters: [],
     },
     updatedAt: 0,
   };

@@ -14,13 +14,10 @@ export const DISTRIBUTIONS = [
   { id: 1, label: 'This community only' },
   { id: 2, label: 'Connected communities' },
   { id: 3, label: 'All communities' },
+  { id: 4, label: 'Sharing group' },
 ] as const;
-export const THREAT_LEVELS = [
-  { id: 1, label: 'High' },
-  { id: 2, label: 'Medium' },
-  { id: 3, label: 'Low' },
-  { id: 4, label: 'Undefined' },
-] as const;
+/** The distribution that needs a sharing group. */
+export const SHARING_GROUP_DISTRIBUTION = 4;
 export const ANALYSIS_LEVELS = [
   { id: 0, label: 'Initial' },
   { id: 1, label: 'Ongoing' },
@@ -46,11 +43,23 @@ export const ExtraIndicatorSchema = z.object({
 });
 export type ExtraIndicator = z.infer<typeof ExtraIndicatorSchema>;
 
+/** A galaxy cluster chosen in "Galaxy clusters": attached through its tag (`misp-galaxy:…="…"`). */
+export const ClusterChoiceSchema = z.object({
+  tag: z.string().min(1).max(255),
+  value: z.string().min(1).max(255),
+  galaxy: z.string().max(255),
+});
+export type ClusterChoice = z.infer<typeof ClusterChoiceSchema>;
+
+const MispNumericId = z.string().regex(/^[1-9][0-9]{0,18}$/);
+
 export const EventFormSchema = z.object({
   info: z.string().max(65_535),
   /** YYYY-MM-DD */
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  distribution: z.number().int().min(0).max(3),
+  distribution: z.number().int().min(0).max(4),
+  /** The sharing group (its MISP id) when Distribution is "Sharing group". */
+  sharingGroupId: MispNumericId.optional(),
   threatLevel: z.number().int().min(1).max(4),
   analysis: z.number().int().min(0).max(2),
   /** TLP predicate (`amber`), or '' for none. */
@@ -62,6 +71,13 @@ export const EventFormSchema = z.object({
   publish: z.boolean(),
   /** The MISP instance chosen in the form (absent: the default for new events). */
   instanceId: z.string().max(200).optional(),
+  /** "Attach page as event report" (absent: the default, on for pages with more than a few paragraphs). */
+  attachReport: z.boolean().optional(),
+  /** "Group into objects". */
+  groupObjects: z.boolean().default(true),
+  /** Objects the analyst undid (their keys): their values are filed as plain attributes. */
+  ungrouped: z.array(z.string().max(20_000)).max(1000).default([]),
+  clusters: z.array(ClusterChoiceSchema).max(50).default([]),
 });
 export type EventForm = z.infer<typeof EventFormSchema>;
 
@@ -100,6 +116,9 @@ export function emptyDraft(tab: { id: number; url: string; title: string }, key:
       tags: [],
       includeUrl: true,
       publish: false,
+      groupObjects: true,
+      ungrouped: [],
+      clusters: [],
     },
     updatedAt: Date.now(),
   };
@@ -115,8 +134,29 @@ export const AttributeInputSchema = z.object({
   category: z.string().min(1).max(64),
   toIds: z.boolean(),
   comment: z.string().max(2000),
+  /** Client uuid (given at filing): the report references the attribute by it. */
+  uuid: z.string().uuid().optional(),
 });
 export type AttributeInput = z.infer<typeof AttributeInputSchema>;
+
+/** A MISP object as submitted: a template Sightline builds, and its attributes with their relations. */
+export const ObjectInputSchema = z.object({
+  template: z.enum(['file', 'domain-ip', 'url']),
+  uuid: z.string().uuid().optional(),
+  attributes: z
+    .array(AttributeInputSchema.extend({ relation: z.string().min(1).max(64) }))
+    .min(1)
+    .max(50),
+});
+export type ObjectInput = z.infer<typeof ObjectInputSchema>;
+
+/** The event report, sent after the event (its own client uuid: a retry finds it attached). */
+export const ReportInputSchema = z.object({
+  uuid: z.string().uuid(),
+  name: z.string().min(1).max(255),
+  content: z.string().max(4_000_000),
+});
+export type ReportInput = z.infer<typeof ReportInputSchema>;
 
 /** A new event as the popup submits it (built from a draft by `buildSubmission`). */
 /** A report file filed as a MISP `attachment` attribute: its name and its bytes in base64. */
@@ -137,12 +177,16 @@ export const EventSubmissionSchema = z.object({
   instanceId: z.string().max(200).optional(),
   info: z.string().min(1).max(65_535),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  distribution: z.number().int().min(0).max(3),
+  distribution: z.number().int().min(0).max(4),
+  sharingGroupId: MispNumericId.optional(),
   threatLevel: z.number().int().min(1).max(4),
   analysis: z.number().int().min(0).max(2),
   published: z.boolean(),
-  tags: z.array(z.string().min(1).max(255)).max(100),
-  attributes: z.array(AttributeInputSchema).min(1).max(5000),
+  /** Free, TLP/PAP and galaxy-cluster tags. */
+  tags: z.array(z.string().min(1).max(255)).max(200),
+  attributes: z.array(AttributeInputSchema).max(5000),
+  objects: z.array(ObjectInputSchema).max(2000).optional(),
+  report: ReportInputSchema.optional(),
   /** "Attach report file": the background adds the tab's PDF as an `attachment` (lib/pdf/attachment.ts). */
   attachReportFile: z.boolean().optional(),
   /** The report file itself, once the background has read it (what the outbox keeps and sends). */
@@ -170,6 +214,12 @@ export const EventFiledSchema = z.object({
   stored: z.number().int(),
   alreadyExisted: z.boolean(),
   dropped: z.array(z.object({ type: z.string(), value: z.string(), reason: z.string() })),
+  /** The event report: attached, or why not. */
+  report: z.object({ attached: z.boolean(), problem: z.string().optional() }).optional(),
+  /** How many objects MISP stored. */
+  objects: z.number().int().optional(),
+  /** The galaxy clusters MISP attached ("Threat Actor: APT28"). */
+  clusters: z.array(z.string()).optional(),
 });
 export type EventFiled = z.infer<typeof EventFiledSchema>;
 

@@ -10,7 +10,6 @@ export {
   mispTypeDefaults,
 } from './misp-types';
 export {
-  type ChunkOccurrence,
   type ChunkPosition,
   INDICATOR_KINDS,
   type IndicatorKind,
@@ -26,5 +25,5 @@ export {
   type MispTypeOption,
   mispTypeChoice,
 } from './registry';
-export { planChunkSlices, scanChunkRange, scanChunks, scanText } from './scanner';
+export { scanText } from './scanner';
 export { type IndicatorSummary, summariseOccurrences } from './summary';

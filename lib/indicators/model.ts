@@ -19,6 +19,21 @@ export const INDICATOR_KINDS = [
 
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 
+/** How a value was written encoded in the text: percent-encoded inside another URL, base64 or hex. */
+export type DecodedForm = 'percent' | 'base64' | 'hex';
+
+/** What the scanner (or the page's context) says about a value beyond its kind; all optional. */
+export interface IndicatorNote {
+  /** The value was decoded from this form (the text shows the encoded characters). */
+  readonly decoded?: DecodedForm;
+  /** Written as a wildcard (`*.evil.com`): the value is the domain under it. */
+  readonly wildcard?: true;
+  /** Why this is likely not an indicator (a package name, a file name): offered unselected. */
+  readonly unlikely?: string;
+  /** Why this is a reference (the page's own site, a publisher, a contact address), not an indicator. */
+  readonly reference?: string;
+}
+
 /** One indicator found in a text. Offsets index the text that was scanned (UTF-16 code units). */
 export interface Occurrence {
   readonly type: IndicatorKind;
@@ -30,6 +45,7 @@ export interface Occurrence {
   readonly end: number;
   /** True when the original was written in a defanged form. */
   readonly defanged: boolean;
+  readonly note?: IndicatorNote;
 }
 
 /** A piece of page text, one per DOM text node, in document order. */
@@ -42,16 +58,6 @@ export interface TextChunk {
 export interface ChunkPosition {
   readonly chunk: number;
   readonly offset: number;
-}
-
-/** An occurrence located in a chunk list; `end` is exclusive (offset in the chunk holding the last character, plus one). */
-export interface ChunkOccurrence {
-  readonly type: IndicatorKind;
-  readonly value: string;
-  readonly original: string;
-  readonly start: ChunkPosition;
-  readonly end: ChunkPosition;
-  readonly defanged: boolean;
 }
 
 /**

@@ -21,7 +21,127 @@ const FILE_EXTENSION_TLDS: ReadonlySet<string> = new Set([
   'md', // Markdown
   'so', // shared objects (`libc.so`)
   'cat', // Windows security catalogs
+  'java', // Java sources
+  'properties', // Java settings files (`app.properties`)
 ]);
+
+/**
+ * Public suffixes that are file extensions too, but also real sites' endings: a file only when the
+ * text around says file (`the dropped setup.info`, `C:\\x\\run.one`), and then offered as "likely
+ * not an indicator" rather than dropped.
+ */
+const CONTEXT_FILE_TLDS: ReadonlySet<string> = new Set([
+  'info',
+  'app',
+  'one', // OneNote
+  'cab',
+  'pub', // Publisher
+  'run',
+  'ai', // Illustrator
+  'data',
+  'download',
+]);
+
+/** Words that put a file name after them (`drops loader.info`, `the file setup.app`). */
+const FILE_CONTEXT =
+  /(?:^|[^a-z])(?:files?|file ?names?|named|called|drop(?:s|ped|per)?|writ(?:es|ten)|sav(?:es|ed)|creat(?:es|ed)|load(?:s|ed)|execut(?:es|ed)|runs|launch(?:es|ed)|config(?:uration)?|scripts?|modules?|archives?|attachments?|documents?|payloads?|binar(?:y|ies)|librar(?:y|ies)|paths?|folders?|director(?:y|ies)|located|stored|extension|opens?)\W+(?:\S+\W+)?$/i;
+
+/** First labels of Java and Android package names that are also top-level domains (`com.vendor.app`). */
+const PACKAGE_ROOTS: ReadonlySet<string> = new Set([
+  'com',
+  'org',
+  'net',
+  'io',
+  'de',
+  'fr',
+  'uk',
+  'cn',
+  'ru',
+  'jp',
+  'kr',
+  'br',
+  'in',
+  'me',
+  'co',
+  'edu',
+  'gov',
+  'ch',
+  'nl',
+  'it',
+  'es',
+  'au',
+  'ca',
+  'pl',
+  'cz',
+  'se',
+  'tv',
+]);
+
+/** Words before a hex run that make it a serial number or an identifier rather than a digest. */
+const SERIAL_CONTEXT =
+  /(?:^|[^a-z])(serial(?: ?(?:number|no\.?|#))?|guid|clsid|uuid|iid|appid|typelib|app ?id)\W{0,4}$/i;
+
+/** Local parts of addresses reports give to reach their authors (MISP's common-contact-emails, and more). */
+export const CONTACT_LOCAL_PARTS: ReadonlySet<string> = new Set([
+  'security',
+  'noc',
+  'soc',
+  'abuse',
+  'report',
+  'cert',
+  'csirt',
+  'psirt',
+]);
+
+// The word must stand alone: "server 1.2.3.4" is an IP, "ver 1.2.3.4" is a version.
+export const VERSION_CONTEXT =
+  /(?:^|[^a-z])(?:version|ver\.?|v|build|release|firmware|update|patch|chrome|firefox|os)\s*$/i;
+
+/**
+ * Why a plainly written domain is likely something else, or null: a Java/Android package name
+ * (`com.vendor.app`: a top-level domain first, three labels or more), or a file name whose
+ * extension is a public suffix with file words before it. `tld` is the lower-cased last label.
+ */
+export function unlikelyDomain(text: string, start: number, host: string, tld: string): string | null {
+  const firstDot = host.indexOf('.');
+  if (firstDot !== host.lastIndexOf('.') && PACKAGE_ROOTS.has(host.slice(0, firstDot).toLowerCase()))
+    return 'Java/Android package name';
+  if (CONTEXT_FILE_TLDS.has(tld)) {
+    const before = text.slice(Math.max(0, start - 48), start);
+    const lineStart = before.lastIndexOf('\n');
+    const line = lineStart < 0 ? before : before.slice(lineStart + 1);
+    if (FILE_CONTEXT.test(line) || /[\\/]$/.test(line)) return 'file name';
+  }
+  return null;
+}
+
+function isWordOrBreak(code: number): boolean {
+  return (
+    code === 10 ||
+    code === 95 ||
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122)
+  );
+}
+
+/** Why a digest-shaped hex run is likely something else (a certificate serial, a GUID), or null. */
+export function unlikelyHash(text: string, start: number): string | null {
+  // Hash lists put a digest after a line break or a separator: only a letter close before can be a word.
+  let j = start - 1;
+  while (j >= 0 && start - j <= 4 && !isWordOrBreak(text.charCodeAt(j))) j--;
+  const code = j < 0 ? 0 : text.charCodeAt(j) | 32;
+  if (code < 97 || code > 122) return null;
+  const m = SERIAL_CONTEXT.exec(text.slice(Math.max(0, start - 24), start));
+  if (m === null) return null;
+  return /^serial/i.test(m[1]!) ? 'serial number' : 'GUID';
+}
+
+/** Why a plainly written address is likely a contact address rather than an indicator, or null. */
+export function unlikelyEmail(address: string): string | null {
+  const local = address.slice(0, address.indexOf('@')).toLowerCase();
+  return CONTACT_LOCAL_PARTS.has(local) ? 'contact address' : null;
+}
 
 /** Words that make up malware detection names and almost never a domain label written with capitals. */
 const DETECTION_WORDS: ReadonlySet<string> = new Set([

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { INDICATOR_KINDS } from './model';
 
+const REASON_MAX = 200;
+
+/** What the scanner or the page's context says about a value (model.ts IndicatorNote). */
+export const IndicatorNoteSchema = z.object({
+  decoded: z.enum(['percent', 'base64', 'hex']).optional(),
+  wildcard: z.literal(true).optional(),
+  unlikely: z.string().max(REASON_MAX).optional(),
+  reference: z.string().max(REASON_MAX).optional(),
+});
+
 /** What a page's indicators look like as they travel between content script, background and popup. */
 
 export const MAX_VALUE_LENGTH = 2048;
@@ -22,6 +32,8 @@ export const ExtractionSchema = z
     values: z.array(z.string().min(1).max(MAX_VALUE_LENGTH)),
     /** The characters as the page shows them; empty when they are the value itself. */
     originals: z.array(z.string().max(MAX_VALUE_LENGTH * 4)),
+    /** Each value's note (decoded, wildcard, reference, likely not an indicator), null for none. */
+    notes: z.array(IndicatorNoteSchema.nullable()).optional(),
     // Tens of thousands of numbers: checked in one loop rather than one schema call each.
     hits: z.custom<number[]>(
       (hits) =>
@@ -32,9 +44,10 @@ export const ExtractionSchema = z
     ),
   })
   .refine(
-    ({ kinds, values, originals, hits }) =>
+    ({ kinds, values, originals, notes, hits }) =>
       kinds.length === values.length &&
       originals.length === values.length &&
+      (notes === undefined || notes.length === values.length) &&
       hits.every((n, i) => i % 4 !== 1 || n < values.length),
     { message: 'Inconsistent extraction answer' },
   );
@@ -46,5 +59,6 @@ export const PageIndicatorSchema = z.object({
   value: z.string().min(1).max(MAX_VALUE_LENGTH),
   original: z.string().max(MAX_VALUE_LENGTH * 4),
   count: z.number().int().min(1),
+  note: IndicatorNoteSchema.optional(),
 });
 export type PageIndicator = z.infer<typeof PageIndicatorSchema>;

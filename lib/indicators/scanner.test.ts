@@ -1,15 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { IndicatorKind, TextChunk } from './model';
-import {
-  CANDIDATE,
-  candidateStretches,
-  planChunkSlices,
-  scanChunkRange,
-  scanChunks,
-  scanText,
-} from './scanner';
+import type { IndicatorKind } from './model';
+import { CANDIDATE, candidateStretches, DIGEST_TOKEN, scanText } from './scanner';
 
 function found(text: string): Array<[IndicatorKind, string]> {
   return scanText(text).map((o) => [o.type, o.value]);
@@ -198,63 +191,6 @@ describe('scanText: negatives', () => {
   });
 });
 
-describe('scanChunks', () => {
-  const chunk = (text: string, blockBreakBefore = false): TextChunk => ({ text, blockBreakBefore });
-
-  it('joins inline chunks: <code>evil</code>[.]com', () => {
-    const chunks = [chunk('Contact '), chunk('evil'), chunk('[.]com'), chunk(' now')];
-    const [o] = scanChunks(chunks);
-    expect(o).toMatchObject({
-      type: 'domain',
-      value: 'evil.com',
-      original: 'evil[.]com',
-      start: { chunk: 1, offset: 0 },
-      end: { chunk: 2, offset: 6 },
-    });
-  });
-
-  it('joins syntax-highlighted spans and <wbr>-split text', () => {
-    const chunks = [
-      chunk('hxxps'),
-      chunk('://'),
-      chunk('evil'),
-      chunk('[.]'),
-      chunk('com/a'),
-      chunk('/b.php'),
-    ];
-    expect(scanChunks(chunks).map((o) => o.value)).toEqual(['https://evil.com/a/b.php']);
-  });
-
-  it('does not glue words across block boundaries', () => {
-    const chunks = [chunk('the end'), chunk('com', true), chunk('evil.com', true)];
-    const occurrences = scanChunks(chunks);
-    expect(occurrences.map((o) => o.value)).toEqual(['evil.com']);
-    expect(occurrences[0]?.start).toEqual({ chunk: 2, offset: 0 });
-    expect(occurrences[0]?.end).toEqual({ chunk: 2, offset: 8 });
-  });
-
-  it('finds the same occurrences slice by slice as in one pass', () => {
-    const chunks: TextChunk[] = [];
-    for (let i = 0; i < 200; i++) {
-      chunks.push(
-        chunk(`Row ${i}: host`, true),
-        chunk(`${i}.evil`),
-        chunk('[.]com'),
-        chunk(` and 10.0.${i % 250}.1`),
-      );
-    }
-    const whole = scanChunks(chunks);
-    const slices = planChunkSlices(chunks, 500);
-    expect(slices.length).toBeGreaterThan(5);
-    expect(slices[0]?.from).toBe(0);
-    expect(slices.at(-1)?.to).toBe(chunks.length);
-    for (let i = 1; i < slices.length; i++) expect(slices[i]?.from).toBe(slices[i - 1]?.to);
-    const sliced = slices.flatMap((s) => scanChunkRange(chunks, s.from, s.to));
-    expect(sliced).toEqual(whole);
-    expect(whole.length).toBe(400);
-  });
-});
-
 describe('hostile input completes and stays correct', () => {
   it.each([
     ['a 5 MB single line of letters', 'a'.repeat(5 * 1024 * 1024), 0],
@@ -270,15 +206,18 @@ describe('hostile input completes and stays correct', () => {
 });
 
 describe('candidateStretches: where the candidate regex is run', () => {
-  /** Every match the candidate regex finds when run over the whole text. */
-  function everyCandidate(text: string): Array<[number, number]> {
+  /** Every match the candidate regex finds when run over the whole text, and whether it is a hex run. */
+  function everyCandidate(text: string): Array<[number, number, boolean]> {
     const pattern = new RegExp(CANDIDATE.source, CANDIDATE.flags);
-    return [...text.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length]);
+    return [...text.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length, m[4] !== undefined]);
   }
 
-  function covered(stretches: number[], [start, end]: [number, number]): boolean {
-    for (let i = 0; i < stretches.length; i += 2) {
-      if (stretches[i]! <= start && end <= stretches[i + 1]!) return true;
+  /** Inside a regex stretch, or exactly a digest token the regex would read as a hex run. */
+  function covered(stretches: number[], [start, end, hex]: [number, number, boolean]): boolean {
+    for (let i = 0; i < stretches.length; i += 3) {
+      if (stretches[i + 2] === DIGEST_TOKEN) {
+        if (stretches[i] === start && stretches[i + 1] === end && hex) return true;
+      } else if (stretches[i]! <= start && end <= stretches[i + 1]!) return true;
     }
     return false;
   }
@@ -294,16 +233,22 @@ describe('candidateStretches: where the candidate regex is run', () => {
       'd41d8cd98f00b204e9800998ecf8427e',
       'bc1qar0srrr7xfkv',
     ]) {
-      expect(candidateStretches(`plain words ${text} and more`).length, text).toBe(2);
+      expect(candidateStretches(`plain words ${text} and more`).length, text).toBe(3);
     }
   });
 
   it('gives up on an indicator list and lets the regex read all of it', () => {
     const list = Array.from({ length: 400 }, (_, i) => `10.0.${i % 250}.1 evil${i}.com`).join('\n');
-    expect(candidateStretches(list)).toEqual([0, list.length]);
+    expect(candidateStretches(list)).toEqual([0, list.length, 0]);
     const prose = `${'an ordinary sentence of words '.repeat(400)} see evil.com`;
-    expect(candidateStretches(prose)).toHaveLength(2);
+    expect(candidateStretches(prose)).toHaveLength(3);
     expect(candidateStretches(prose)[0]).toBeGreaterThan(10_000);
+  });
+
+  it('gives whole digests between separators as digest tokens, the regex does the rest', () => {
+    const md5 = 'd41d8cd98f00b204e9800998ecf8427e';
+    const text = `${md5}\n${md5.toUpperCase()} evil.com\nsample_${md5}`;
+    expect(candidateStretches(text)).toEqual([0, 32, DIGEST_TOKEN, 33, 65, DIGEST_TOKEN, 66, text.length, 0]);
   });
 
   it('covers every match of the candidate regex, on random text and on every corpus report', () => {

@@ -1,3 +1,4 @@
+import { countText } from '../format/count';
 import type { ValueStatus } from './status';
 
 /**
@@ -20,7 +21,7 @@ export interface InstanceGroup {
 }
 
 /** "1 event", "2 events". */
-export const eventCountText = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
+export const eventCountText = (n: number) => countText(n, 'event');
 
 /**
  * The status line of a known value. With several lookup instances it names them:

@@ -1,4 +1,4 @@
-import type { IndicatorKind } from '../indicators/model';
+import type { IndicatorKind, IndicatorNote } from '../indicators/model';
 import type { PartStatus, ValueStatus } from './status';
 
 /**
@@ -14,6 +14,8 @@ export interface ListedValue {
   original: string;
   count: number;
   status: ValueStatus;
+  /** How it was written (decoded, wildcard) and whether it is a reference or likely no indicator. */
+  note?: IndicatorNote;
   /** Set on a derived row: the URL or e-mail address it comes from, and which part it is. */
   derivedFrom?: { value: string; part: PartStatus['part'] };
 }
@@ -42,6 +44,8 @@ export function withDerivedRows<T extends ListedValue>(items: readonly T[]): Arr
         count: 1,
         status: partStatus(part),
         derivedFrom: { value: item.value, part: part.part },
+        // The host of a reference is a reference too.
+        ...(item.note?.reference === undefined ? {} : { note: { reference: item.note.reference } }),
       });
     }
   }

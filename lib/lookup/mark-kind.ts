@@ -1,4 +1,5 @@
 import type { Preferences } from '../settings';
+import { threatLevel } from '../threat-level';
 import type { ValueStatus } from './status';
 
 /** How a value's mark looks: by threat level when MISP knows it, muted for new and benign values. */
@@ -10,8 +11,7 @@ export function markKind(
   preferences: Pick<Preferences, 'showNewMarks' | 'showBenignMarks'>,
 ): MarkKind | undefined {
   if (!status) return undefined;
-  if (status.status === 'known')
-    return (['high', 'high', 'medium', 'low', 'undefined'] as const)[status.threatLevel ?? 4];
+  if (status.status === 'known') return threatLevel(status.threatLevel).mark;
   if (status.status === 'new' && preferences.showNewMarks) return 'new';
   if (status.status === 'benign' && preferences.showBenignMarks) return 'benign';
   return undefined;

@@ -55,7 +55,6 @@ export const MatchSchema = z.object({
 });
 export type Match = z.infer<typeof MatchSchema>;
 
-export const THREAT_LEVELS = ['', 'High', 'Medium', 'Low', 'Undefined'] as const;
 export const ANALYSIS_LEVELS = ['Initial', 'Ongoing', 'Completed'] as const;
 
 function clampInt(value: string | undefined, min: number, max: number, fallback: number): number {

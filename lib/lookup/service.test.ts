@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../db';
 import type { Match } from './matches';
 import { LookupService, type LookupSource } from './service';
@@ -126,7 +126,8 @@ describe('LookupService', () => {
     });
     const first = service.lookup(1, ['a.example']);
     const second = service.lookup(2, ['b.example']);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The first batch is at MISP (held by the gate) before the tab closes.
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
     service.cancelTab(2);
     open();
     expect((await second).get('b.example')).toEqual({ state: 'cancelled' });

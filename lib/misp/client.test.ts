@@ -711,7 +711,7 @@ describe('sightings', () => {
   });
 });
 
-describe('tags, warninglists, describeTypes', () => {
+describe('tags, warninglists', () => {
   it('lists tags without statistics; counters may be numbers (054)', async () => {
     const { fetch, calls } = fakeFetch(loadTranscript('054'), loadTranscript('056'));
     const client = clientWith(fetch);
@@ -773,15 +773,5 @@ describe('tags, warninglists, describeTypes', () => {
       { id: '5', name: 'Top 10K most-used sites from Tranco', entries: 10000 },
     ]);
     expect(calls[0]?.init.method).toBe('GET');
-  });
-
-  it("unwraps describeTypes' result (082)", async () => {
-    const { fetch } = fakeFetch(loadTranscript('082'));
-    const types = await clientWith(fetch).describeTypes();
-    expect(types.types).toContain('ip-dst');
-    expect(types.types).not.toContain('edge-extension-id');
-    expect(types.sane_defaults['ip-dst']).toEqual({ default_category: 'Network activity', to_ids: true });
-    expect(types.sane_defaults.pdb?.to_ids).toBe(false);
-    expect(types.category_type_mappings['Network activity']).toContain('domain');
   });
 });

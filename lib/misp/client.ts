@@ -20,16 +20,18 @@ import {
   AttributeAddResponseSchema,
   AttributeRestSearchResponseSchema,
   CheckValueResponseSchema,
-  DescribeTypesResponseSchema,
   EventEnvelopeSchema,
   EventIndexResponseSchema,
+  EventReportAddResponseSchema,
   EventRestSearchResponseSchema,
+  GalaxyClusterSearchResponseSchema,
   type MispAttribute,
-  type MispDescribeTypes,
   type MispEvent,
   type MispSighting,
   type MispTagListItem,
+  ObjectTemplateIndexResponseSchema,
   SavedResponseSchema,
+  SharingGroupIndexResponseSchema,
   SightingAddResponseSchema,
   SightingRestSearchResponseSchema,
   TagIndexResponseSchema,
@@ -115,6 +117,44 @@ export interface AttributeDraft {
   data?: string;
 }
 
+/** A MISP object for `createEvent`: the template (by uuid and version, never by name: obs 134). */
+export interface ObjectDraft {
+  uuid?: string;
+  name: string;
+  metaCategory: string;
+  templateUuid: string;
+  templateVersion: string;
+  /** Each with its `object_relation`, and a category: MISP carries one attribute's over to the next (obs 132). */
+  attributes: Array<AttributeDraft & { relation: string; category: string }>;
+}
+
+export interface ObjectTemplateRef {
+  id: string;
+  uuid: string;
+  name: string;
+  metaCategory: string;
+  version: string;
+}
+
+export interface GalaxyClusterRef {
+  id: string;
+  uuid: string;
+  value: string;
+  /** The tag that attaches it (`misp-galaxy:threat-actor="APT28"`). */
+  tagName: string;
+  galaxy: string;
+  synonyms: string[];
+  /** ATT&CK and other external ids (`T1566`). */
+  externalIds: string[];
+}
+
+export interface SharingGroupRef {
+  id: string;
+  uuid: string;
+  name: string;
+  releasability: string;
+}
+
 export interface EventDraft {
   /** Client-made uuid: the idempotency key for retries (generated when absent; store it before sending). */
   uuid?: string;
@@ -131,6 +171,7 @@ export interface EventDraft {
   published?: boolean;
   tags?: string[];
   attributes: AttributeDraft[];
+  objects?: ObjectDraft[];
 }
 
 export interface CreatedEvent {
@@ -236,10 +277,6 @@ export class MispClient {
         siteAdmin: me.Role.perm_site_admin,
       },
     };
-  }
-
-  async describeTypes(): Promise<MispDescribeTypes> {
-    return (await this.get('/attributes/describeTypes', DescribeTypesResponseSchema)).result;
   }
 
   // --- lookups ------------------------------------------------------------------------------
@@ -424,6 +461,7 @@ export class MispClient {
         ...(draft.sharingGroupId === undefined ? {} : { sharing_group_id: draft.sharingGroupId }),
         Tag: (draft.tags ?? []).map((name) => ({ name })),
         Attribute: draft.attributes.map(attributeBody),
+        ...(draft.objects && draft.objects.length > 0 ? { Object: draft.objects.map(objectBody) } : {}),
       },
     };
     const response = await this.request({ method: 'POST', path: '/events/add', body, passStatuses: [404] });
@@ -443,7 +481,7 @@ export class MispClient {
         uuid: existing?.uuid ?? uuid,
         event: existing,
         attributes,
-        dropped: existing === undefined ? [] : droppedAttributes(draft.attributes, attributes),
+        dropped: existing === undefined ? [] : droppedAttributes(sentAttributes(draft), attributes),
         alreadyExisted: true,
       };
     }
@@ -454,7 +492,7 @@ export class MispClient {
       uuid: event.uuid,
       event,
       attributes,
-      dropped: droppedAttributes(draft.attributes, attributes),
+      dropped: droppedAttributes(sentAttributes(draft), attributes),
       alreadyExisted: false,
     };
   }
@@ -469,6 +507,102 @@ export class MispClient {
   async getEvent(idOrUuid: string): Promise<MispEvent> {
     const id = checkedId(idOrUuid, 'event');
     return (await this.get(`/events/view/${id}`, EventEnvelopeSchema)).Event;
+  }
+
+  /** Publishes an event (without e-mail alerts: events/publish, obs 080). */
+  async publishEvent(idOrUuid: string): Promise<void> {
+    const id = checkedId(idOrUuid, 'event');
+    const answer = await this.post(`/events/publish/${id}`, undefined, SavedResponseSchema);
+    if (answer.saved === false) {
+      throw new MispError('validation', `MISP did not publish event ${id}: ${answer.message ?? ''}`, {
+        mispMessage: answer.message,
+      });
+    }
+  }
+
+  /**
+   * Attaches a Markdown report to an event (eventReports/add, obs 125). The content is stored
+   * verbatim, `@[attribute](uuid)` references included. The uuid is the client's: sent again, MISP
+   * refuses it as "not unique" (it is attached already), which counts as success here.
+   */
+  async addEventReport(
+    eventId: string,
+    report: { uuid: string; name: string; content: string; distribution?: number },
+  ): Promise<{ id: string; uuid: string; alreadyExisted: boolean }> {
+    const id = checkedId(eventId, 'event');
+    try {
+      const answer = await this.post(
+        `/eventReports/add/${id}`,
+        {
+          uuid: report.uuid,
+          name: report.name,
+          content: report.content,
+          distribution: report.distribution ?? 5,
+        },
+        EventReportAddResponseSchema,
+      );
+      return { id: answer.EventReport.id, uuid: answer.EventReport.uuid, alreadyExisted: false };
+    } catch (error) {
+      const texts = error instanceof MispError ? [error.message, ...error.fieldErrors] : [];
+      if (texts.some((text) => /uuid provided is not unique/i.test(text)))
+        return { id: '', uuid: report.uuid, alreadyExisted: true };
+      throw error;
+    }
+  }
+
+  /** The instance's active object templates (objectTemplates/index: no elements, obs 131). */
+  async objectTemplates(): Promise<ObjectTemplateRef[]> {
+    const answer = await this.get('/objectTemplates/index', ObjectTemplateIndexResponseSchema);
+    return answer.flatMap(({ ObjectTemplate: template }) =>
+      template.active === false
+        ? []
+        : [
+            {
+              id: template.id,
+              uuid: template.uuid,
+              name: template.name,
+              metaCategory: template['meta-category'],
+              version: template.version,
+            },
+          ],
+    );
+  }
+
+  /**
+   * One page of the instance's galaxy clusters with their synonyms and external ids
+   * (galaxy_clusters/restSearch has no value filter, obs 149: search happens on Sightline's side).
+   */
+  async galaxyClusters(options: { page?: number; limit?: number } = {}): Promise<GalaxyClusterRef[]> {
+    const answer = await this.post(
+      '/galaxy_clusters/restSearch',
+      { limit: options.limit ?? 500, page: options.page ?? 1 },
+      GalaxyClusterSearchResponseSchema,
+    );
+    return answer.response.flatMap(({ GalaxyCluster: cluster }) =>
+      cluster.deleted
+        ? []
+        : [
+            {
+              id: cluster.id,
+              uuid: cluster.uuid,
+              value: cluster.value,
+              tagName: cluster.tag_name,
+              galaxy: cluster.Galaxy?.name ?? cluster.type,
+              synonyms: cluster.GalaxyElement.filter((e) => e.key === 'synonyms').map((e) => e.value),
+              externalIds: cluster.GalaxyElement.filter((e) => e.key === 'external_id').map((e) => e.value),
+            },
+          ],
+    );
+  }
+
+  /** The sharing groups this key may use (sharing_groups/index, obs 158, 160). */
+  async sharingGroups(): Promise<SharingGroupRef[]> {
+    const answer = await this.get('/sharing_groups/index', SharingGroupIndexResponseSchema);
+    return answer.response.flatMap(({ SharingGroup: group }) =>
+      group.active === false
+        ? []
+        : [{ id: group.id, uuid: group.uuid, name: group.name, releasability: group.releasability ?? '' }],
+    );
   }
 
   /** Deletes an event (used to clean up after contract tests). */
@@ -743,6 +877,24 @@ function attributeBody(draft: AttributeDraft): Record<string, unknown> {
       ? {}
       : { Tag: draft.tags.map((name) => ({ name })) }),
   };
+}
+
+function objectBody(object: ObjectDraft): Record<string, unknown> {
+  return {
+    ...(object.uuid === undefined ? {} : { uuid: object.uuid }),
+    name: object.name,
+    'meta-category': object.metaCategory,
+    template_uuid: object.templateUuid,
+    template_version: object.templateVersion,
+    Attribute: object.attributes.map((attribute) => ({
+      ...attributeBody(attribute),
+      object_relation: attribute.relation,
+    })),
+  };
+}
+
+function sentAttributes(draft: EventDraft): AttributeDraft[] {
+  return [...draft.attributes, ...(draft.objects ?? []).flatMap((object) => object.attributes)];
 }
 
 function allAttributes(event: MispEvent): MispAttribute[] {

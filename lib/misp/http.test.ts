@@ -80,7 +80,7 @@ describe('every request', () => {
 
   it('never retries on its own', async () => {
     const { fetch, calls } = fakeFetch(loadTranscript('088'));
-    const error = await caught(clientWith(fetch).describeTypes());
+    const error = await caught(clientWith(fetch).enabledWarninglists());
     expect(error.kind).toBe('server-error');
     expect(calls).toHaveLength(1);
   });
@@ -268,7 +268,7 @@ describe('error kinds', () => {
       headers: { 'content-type': 'application/json' },
       body: '{"result": {',
     });
-    const error = await caught(clientWith(fetch).describeTypes());
+    const error = await caught(clientWith(fetch).enabledWarninglists());
     expect(error.kind).toBe('bad-response');
     expect(error.message).toMatch(/not valid JSON/);
   });
@@ -327,7 +327,7 @@ describe('timeout', () => {
   it('honours a configured timeout', async () => {
     vi.useFakeTimers();
     const { fetch } = hangingFetch();
-    const pending = caught(clientWith(fetch, 2_000).describeTypes());
+    const pending = caught(clientWith(fetch, 2_000).enabledWarninglists());
     await vi.advanceTimersByTimeAsync(2_000);
     expect((await pending).kind).toBe('timeout');
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeMispUrl } from '../url';
 import { MispError } from './errors';
 
 /**
@@ -37,35 +38,16 @@ export interface MispResponse {
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
-/** MISP paths that people paste along with the base URL; harmless to drop. */
-const PASTED_PAGE_SUFFIXES = ['/users/login', '/events/index'];
-
 /**
- * Normalises what the analyst typed as the MISP URL: adds `https://` when no scheme is given, keeps a
- * sub-path (MISP can live under one), drops query, fragment and trailing slashes so that joining an API
- * path never doubles a slash.
+ * Normalises the MISP URL the client is given (lib/url.ts holds the rule): adds `https://` when no
+ * scheme is given, keeps a sub-path (MISP can live under one), drops query, fragment and trailing
+ * slashes so that joining an API path never doubles a slash.
  */
 export function normalizeBaseUrl(input: string): string {
-  const trimmed = input.trim();
-  if (trimmed === '') throw new MispError('config', 'No MISP URL is set.');
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
-  let parsed: URL;
-  try {
-    parsed = new URL(withScheme);
-  } catch {
-    throw new MispError('config', `"${trimmed}" is not a valid MISP URL.`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new MispError('config', `The MISP URL must start with https:// (got ${parsed.protocol}).`);
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw new MispError('config', 'The MISP URL must not contain a user name or password.');
-  }
-  let path = parsed.pathname.replace(/\/+$/, '');
-  for (const suffix of PASTED_PAGE_SUFFIXES) {
-    if (path.toLowerCase().endsWith(suffix)) path = path.slice(0, -suffix.length);
-  }
-  return `${parsed.origin}${path.replace(/\/+$/, '')}`;
+  const result = normalizeMispUrl(input, { lenient: true });
+  if (!result.ok)
+    throw new MispError('config', `The MISP URL is not usable: ${result.error.replace(/\.$/, '')}.`);
+  return result.url;
 }
 
 export function joinUrl(baseUrl: string, path: string): string {

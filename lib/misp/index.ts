@@ -27,7 +27,6 @@ export {
 } from './normalize';
 export type {
   MispAttribute,
-  MispDescribeTypes,
   MispEvent,
   MispSighting,
   MispTag,

@@ -16,13 +16,18 @@ export const MispFlag = z
   .transform((value) => value === true || value === 1 || value === '1');
 const OptionalText = z.string().nullish();
 
-export const AttributeTagSchema = z.object({
+/** Tags on events (events/view, events/add, events/restSearch). */
+export const EventTagSchema = z.object({
   id: MispId,
   name: z.string(),
   colour: z.string().optional(),
   numerical_value: z.union([z.string(), z.number()]).nullish(),
   is_galaxy: MispFlag.optional(),
   local: MispFlag.optional(),
+});
+
+/** Tags on attributes: an event's tag shape, plus the flag `includeEventTags` sets. */
+export const AttributeTagSchema = EventTagSchema.extend({
   /** Set on event tags copied onto an attribute by `includeEventTags` (`1` or `true`). */
   inherited: MispFlag.optional(),
 });
@@ -110,16 +115,6 @@ export const AttributeRestSearchResponseSchema = z.object({
   response: z.object({ Attribute: z.array(AttributeSchema) }),
 });
 
-/** Tags on events (events/view, events/add, events/restSearch). */
-export const EventTagSchema = z.object({
-  id: MispId,
-  name: z.string(),
-  colour: z.string().optional(),
-  numerical_value: z.union([z.string(), z.number()]).nullish(),
-  is_galaxy: MispFlag.optional(),
-  local: MispFlag.optional(),
-});
-
 export const MispObjectSchema = z.object({
   id: MispId,
   name: z.string(),
@@ -150,8 +145,72 @@ export const EventSchema = z.object({
   Tag: z.array(EventTagSchema).default([]),
   Attribute: z.array(AttributeSchema).default([]),
   Object: z.array(MispObjectSchema).default([]),
+  /** events/view and events/add: the attached galaxy clusters, by galaxy (obs 154, 155). */
+  Galaxy: z
+    .array(
+      z.object({
+        name: z.string(),
+        GalaxyCluster: z.array(z.object({ value: z.string(), tag_name: z.string().optional() })).default([]),
+      }),
+    )
+    .optional(),
+  /** events/view: the event's reports, flat rows (obs 128). */
+  EventReport: z.array(z.object({ uuid: z.string(), name: z.string() })).optional(),
 });
 export type MispEvent = z.infer<typeof EventSchema>;
+
+/** eventReports/add: `{"EventReport": {...}, "Event": {...}, "SharingGroup": {...}}` (obs 125). */
+export const EventReportAddResponseSchema = z.object({
+  EventReport: z.object({ id: MispId, uuid: z.string(), event_id: MispId, name: z.string() }),
+});
+
+/** objectTemplates/index: a bare array of `{ObjectTemplate, Organisation}` without elements (obs 131). */
+export const ObjectTemplateIndexResponseSchema = z.array(
+  z.object({
+    ObjectTemplate: z.object({
+      id: MispId,
+      uuid: z.string(),
+      name: z.string(),
+      'meta-category': z.string(),
+      version: MispId,
+      active: MispFlag.optional(),
+    }),
+  }),
+);
+
+/** galaxy_clusters/restSearch: `{"response": [{"GalaxyCluster": {..., Galaxy, GalaxyElement[]}}]}` (obs 147). */
+export const GalaxyClusterSearchResponseSchema = z.object({
+  response: z.array(
+    z.object({
+      GalaxyCluster: z.object({
+        id: MispId,
+        uuid: z.string(),
+        type: z.string(),
+        value: z.string(),
+        tag_name: z.string(),
+        galaxy_id: MispId,
+        deleted: MispFlag.optional(),
+        Galaxy: z.object({ name: z.string() }).optional(),
+        GalaxyElement: z.array(z.object({ key: z.string(), value: z.string() })).default([]),
+      }),
+    }),
+  ),
+});
+
+/** sharing_groups/index: `{"response": [{SharingGroup, Organisation, …}]}` (obs 158, 160). */
+export const SharingGroupIndexResponseSchema = z.object({
+  response: z.array(
+    z.object({
+      SharingGroup: z.object({
+        id: MispId,
+        uuid: z.string(),
+        name: z.string(),
+        releasability: z.string().nullish(),
+        active: MispFlag.optional(),
+      }),
+    }),
+  ),
+});
 
 /** events/view and events/add: `{"Event": {...}}` (obs 010, 076). */
 export const EventEnvelopeSchema = z.object({ Event: EventSchema });
@@ -238,17 +297,6 @@ export const WarninglistIndexResponseSchema = z.object({
     }),
   ),
 });
-
-/** attributes/describeTypes: wrapped in `result`, unlike the spec (obs 082). */
-export const DescribeTypesResponseSchema = z.object({
-  result: z.object({
-    sane_defaults: z.record(z.string(), z.object({ default_category: z.string(), to_ids: MispFlag })),
-    types: z.array(z.string()),
-    categories: z.array(z.string()),
-    category_type_mappings: z.record(z.string(), z.array(z.string())),
-  }),
-});
-export type MispDescribeTypes = z.infer<typeof DescribeTypesResponseSchema>['result'];
 
 /** servers/getVersion (obs 001): the `perm_*` here are the key's EFFECTIVE permissions. */
 export const VersionResponseSchema = z.object({

@@ -76,13 +76,19 @@ describe('Outbox', () => {
     let refuse = true;
     outbox.register('event', {
       send: async () => {
-        if (refuse) throw new MispError('validation', 'Event.info: must not be empty');
+        if (refuse)
+          throw new MispError('validation', 'MISP rejected the data: Event.info: must not be empty', {
+            fieldErrors: ['Event.info: must not be empty'],
+          });
         return 'ok';
       },
     });
+    // The field errors are kept with the record, so the form can show each next to its field.
     expect(await outbox.submit(entry('uuid-4'))).toMatchObject({
       state: 'failed',
-      lastError: 'Event.info: must not be empty',
+      lastError: 'MISP rejected the data: Event.info: must not be empty',
+      lastErrorKind: 'validation',
+      lastErrorDetails: ['Event.info: must not be empty'],
     });
     expect(await outbox.processDue({ force: true })).toEqual([]); // failed records are not retried by themselves
     refuse = false;

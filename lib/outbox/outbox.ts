@@ -156,17 +156,28 @@ export class Outbox {
     let next: OutboxRecord;
     try {
       const result = await sender.send(sending);
-      next = { ...sending, state: 'sent', result, lastError: undefined };
+      next = {
+        ...sending,
+        state: 'sent',
+        result,
+        lastError: undefined,
+        lastErrorKind: undefined,
+        lastErrorDetails: undefined,
+      };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const failure = {
+        lastError: error instanceof Error ? error.message : String(error),
+        lastErrorKind: isMispError(error) ? error.kind : 'internal',
+        lastErrorDetails: isMispError(error) ? [...error.fieldErrors] : [],
+      };
       next = isRetryable(error)
         ? {
             ...sending,
+            ...failure,
             state: 'queued',
-            lastError: message,
             nextAttemptAt: this.now() + backoffMs(sending.attempts),
           }
-        : { ...sending, state: 'failed', lastError: message };
+        : { ...sending, ...failure, state: 'failed' };
     }
     await this.db.put('outbox', next);
     this.options.onChange?.(next);

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { AttributesSubmissionSchema, EventSubmissionSchema, SubmissionViewSchema } from '../events/model';
 import { type MessageSpec, Result } from './result';
+
+const ClusterMatchSchema = z.object({
+  value: z.string(),
+  galaxy: z.string(),
+  tag: z.string(),
+  matched: z.string().optional(),
+});
+
 import { PublicInstanceRefSchema } from './settings';
 
 /** One-click events from the popup: setup, tags, existing events, submissions through the outbox. */
@@ -52,6 +60,27 @@ export const eventMessages = {
     from: 'ui',
     request: z.object({ id: z.string().max(100) }),
     response: Result(SubmissionViewSchema.nullable()),
+  },
+  /**
+   * Galaxy clusters of the form's instance: those matching `search` (name, synonym, external id), and
+   * those the page text `mentionsIn` names ("Mentioned on this page").
+   */
+  'events/clusters': {
+    from: 'ui',
+    request: z.object({
+      instanceId: z.string().max(200).optional(),
+      search: z.string().max(255),
+      mentionsIn: z.string().max(300_000).optional(),
+    }),
+    response: Result(
+      z.object({ matches: z.array(ClusterMatchSchema), mentioned: z.array(ClusterMatchSchema) }),
+    ),
+  },
+  /** The sharing groups the form's instance offers (for Distribution "Sharing group"). */
+  'events/sharing-groups': {
+    from: 'ui',
+    request: z.object({ instanceId: z.string().max(200).optional() }),
+    response: Result(z.array(z.object({ id: z.string(), name: z.string(), releasability: z.string() }))),
   },
   'events/discard': {
     from: 'ui',

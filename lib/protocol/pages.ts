@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NOT_SCANNED_WHY } from '../background/page-config';
 import {
   ExtractionSchema,
   MAX_EXTRACT_CHARS,
@@ -26,6 +27,19 @@ export const TabIndicatorsSchema = z.object({
   /** The instances lookups go to, each with its current problem (if its last lookup failed). */
   instances: z
     .array(z.object({ id: z.string(), name: z.string(), problem: z.string().optional() }))
+    .optional(),
+  /** Whether Sightline scans the tab's page now, why not, and whether it has scanned it yet. */
+  page: z
+    .object({
+      scan: z.boolean(),
+      mode: z.enum(HIGHLIGHT_MODES),
+      why: z.enum(NOT_SCANNED_WHY).optional(),
+      /** For `excluded`: the "Sites never scanned" entry that matched. */
+      pattern: z.string().optional(),
+      host: z.string(),
+      /** A content script reported the page (it was scanned, or is listening for "Scan this page"). */
+      scanned: z.boolean(),
+    })
     .optional(),
 });
 export type TabIndicators = z.infer<typeof TabIndicatorsSchema>;

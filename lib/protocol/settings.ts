@@ -17,6 +17,8 @@ export const PublicInstanceSchema = z.object({
   managed: z.boolean().optional(),
   /** The policy supplies the key. */
   keyFromPolicy: z.boolean().optional(),
+  /** The origin the stored key belongs to (the key goes nowhere else). */
+  keyOrigin: z.string().optional(),
 });
 export type PublicInstance = z.infer<typeof PublicInstanceSchema>;
 
@@ -40,12 +42,35 @@ const InstanceInputSchema = z.object({
   id: z.string().optional(),
   name: z.string().max(200),
   url: z.string().max(2000),
-  /** Absent or empty: keep the stored key. */
+  /** Absent or empty: keep the stored key (at the origin it belongs to). */
   apiKey: z.string().max(200).optional(),
   useForLookups: z.boolean(),
   defaultForEvents: z.boolean(),
+  /** The analyst confirmed "Use the stored key for <origin>?" for this origin. */
+  keyFor: z.string().max(2000).optional(),
+  /** The analyst confirmed sending the key over http:// to another machine. */
+  allowInsecure: z.boolean().optional(),
+  /** An edit of a saved instance: refused if it was removed meanwhile (never re-created). */
+  mustExist: z.boolean().optional(),
 });
 export type InstanceInput = z.infer<typeof InstanceInputSchema>;
+
+/** One line of an import's review: what applying the settings file would change. */
+export const ImportChangeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.enum(['added', 'url-changed', 'updated']),
+    name: z.string(),
+    url: z.string(),
+    previousUrl: z.string().optional(),
+    /** The key afterwards: the file's, the stored one (same origin), cleared (origin changed), none. */
+    key: z.enum(['from-file', 'kept', 'cleared', 'none']),
+    /** The key would travel over http:// to another machine. */
+    insecure: z.boolean(),
+  }),
+  z.object({ kind: z.literal('skipped'), name: z.string(), url: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('preference'), name: z.string(), value: z.string() }),
+]);
+export type ImportChange = z.infer<typeof ImportChangeSchema>;
 
 export const PublicInstanceRefSchema = z.object({ id: z.string(), name: z.string(), url: z.string() });
 
@@ -114,9 +139,26 @@ export const settingsMessages = {
     request: z.object({ includeKeys: z.boolean() }),
     response: Result(z.object({ json: z.string() })),
   },
+  /**
+   * Options: a settings file, reviewed first. Without `apply` nothing changes: the answer lists what
+   * would; with `apply` (after the analyst's confirmation) it is applied. `allowInsecure` confirms
+   * keys going over http:// to another machine.
+   */
   'settings/import': {
     from: 'ui',
-    request: z.object({ json: z.string().max(1_000_000) }),
-    response: Result(z.object({ instances: z.number().int(), preferences: z.number().int() })),
+    request: z.object({
+      json: z.string().max(1_000_000),
+      apply: z.boolean().optional(),
+      allowInsecure: z.boolean().optional(),
+    }),
+    response: Result(
+      z.object({
+        applied: z.boolean(),
+        changes: z.array(ImportChangeSchema),
+        needsInsecureConfirmation: z.boolean(),
+        instances: z.number().int(),
+        preferences: z.number().int(),
+      }),
+    ),
   },
 } as const satisfies Record<string, MessageSpec>;

@@ -1,10 +1,10 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import type { SeenRecord } from '../db';
+import { dayText } from '../format/time';
 import type { Match } from '../lookup/matches';
 import type { LookupOutcome } from '../lookup/service';
 import type { AlertDraft } from '../watch/alerts';
-import { dayText } from '../watch/format';
 import { type SeenPlace, type SeenStore, seenPlace } from './store';
 
 /** Values per request to MISP (its restSearch takes value lists; the lookup service batches ≤ 500). */

@@ -100,4 +100,6 @@ export type SightingHistoryRow = z.infer<typeof SightingHistoryRowSchema>;
 export const SightingPermissionViewSchema = z.object({
   allowed: z.boolean(),
   reason: z.string().optional(),
+  /** Per instance, so the card hides the buttons of the instances whose key may not record sightings. */
+  instances: z.array(z.object({ instanceId: z.string(), allowed: z.boolean() })).optional(),
 });

@@ -56,6 +56,8 @@ export const AlertsListSchema = z.object({
   lastCheckedAt: z.number().optional(),
   /** Whether "Remember indicators I read" is on (the seen-before group explains itself). */
   remembering: z.boolean(),
+  /** Why alerts do not come as browser notifications (the browser refused or blocks them). */
+  notificationProblem: z.string().optional(),
 });
 export type AlertsList = z.infer<typeof AlertsListSchema>;
 

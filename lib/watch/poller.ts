@@ -1,17 +1,12 @@
+import { countText } from '../format/count';
+import { sincePhrase } from '../format/time';
 import type { EventPage, MispClient, PollEventsOptions } from '../misp/client';
 import { MispError } from '../misp/errors';
 import type { MispAttribute, MispEvent } from '../misp/schemas';
+import { threatLevelName } from '../threat-level';
 import type { AlertDraft } from './alerts';
-import { attributeCountsText, countText, pausedMessage, sincePhrase, summaryText, tagsText } from './format';
-import {
-  eventTime,
-  matchedTags,
-  passesFilters,
-  ruleName,
-  threatLevelName,
-  type WatchRule,
-  watchStartFor,
-} from './rules';
+import { attributeCountsText, pausedMessage, summaryText, tagsText } from './format';
+import { eventTime, matchedTags, passesFilters, ruleName, type WatchRule, watchStartFor } from './rules';
 import { EMPTY_RULE_STATE, type RuleState, type WatchState } from './settings';
 
 /** What the poller needs of `MispClient` (a fake in unit tests). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { THREAT_LEVELS } from '../lookup/matches';
 import type { MispEvent } from '../misp/schemas';
+import { threatLevelName } from '../threat-level';
 
 /**
  * Watch rules: which MISP events are worth a notification. A rule names tags (any or all of them),
@@ -13,14 +13,6 @@ export const MAX_RULES = 20;
 export const MAX_WATCHED_TAGS = 50;
 export const MAX_RULE_ORGS = 50;
 export const DEFAULT_INTERVAL_MINUTES = 5;
-
-/** MISP's `threat_level_id` as a name ("1" → "High"); anything else is "Undefined". */
-export function threatLevelName(id: string | number | undefined): string {
-  const level = Number(id);
-  return Number.isInteger(level) && level >= 1 && level <= 4
-    ? (THREAT_LEVELS[level] ?? 'Undefined')
-    : 'Undefined';
-}
 
 const TagName = z.string().trim().min(1).max(255);
 

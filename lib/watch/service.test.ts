@@ -184,6 +184,26 @@ describe('WatchService', () => {
     expect(t.notified).toHaveLength(1);
   });
 
+  it('a notification the browser refused is shown at the next poll once the browser takes it', async () => {
+    const t = await setup();
+    await t.service.saveRule(RULE);
+    vi.advanceTimersByTime(1_000);
+    t.events.push(event(4, nowS()));
+    t.refuseNotifications(true);
+    await t.service.poll('misp-a');
+    const [alert] = await t.service.list();
+    expect(alert?.notifiedAt).toBeUndefined();
+    // The next poll finds nothing new, but the alert listed in the Alerts tab is still owed its notification.
+    t.refuseNotifications(false);
+    vi.advanceTimersByTime(5 * 60_000);
+    await t.service.poll('misp-a');
+    expect(t.notified.map((n) => n.id)).toEqual([alert?.id]);
+    expect(t.problems.at(-1)).toBeUndefined();
+    vi.advanceTimersByTime(5 * 60_000);
+    await t.service.poll('misp-a');
+    expect(t.notified).toHaveLength(1);
+  });
+
   it('more than three alerts at once make one summary notification that opens the Alerts tab', async () => {
     const t = await setup();
     const drafts = [1, 2, 3, 4, 5].map((n) => ({

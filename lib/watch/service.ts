@@ -1,6 +1,6 @@
+import { countText } from '../format/count';
 import type { MispInstance } from '../settings';
 import { type AlertDraft, type AlertStore, MAX_ALERTS, type StoredAlert } from './alerts';
-import { countText } from './format';
 import {
   type PollOutcome,
   pollInstance,
@@ -211,9 +211,12 @@ export class WatchService {
   /** Stores new alerts and notifies them (the same path for watch rules and seen indicators). */
   async raise(instanceId: string, drafts: readonly AlertDraft[]): Promise<StoredAlert[]> {
     const added = await this.alerts.add(instanceId, drafts, this.platform.now());
-    if (added.length === 0) return added;
-    await this.refreshBadge();
-    await this.deliver(added);
+    if (added.length > 0) await this.refreshBadge();
+    // What is new, and what the browser refused before (tried again at every poll, not only at the next
+    // start): an alert in the Alerts tab gets its notification as soon as the browser takes it.
+    await this.deliver(
+      await this.alerts.owedNotifications(this.platform.now() - OWED_NOTIFICATION_WINDOW_MS),
+    );
     return added;
   }
 

@@ -114,16 +114,9 @@ describe(`MispClient contract (${isRealMispConfigured() ? 'real MISP' : 'MISP st
 
   it('an unreachable server is reported as unreachable', async () => {
     const nowhere = new MispClient({ url: 'http://127.0.0.1:9', apiKey: 'Z'.repeat(40), timeoutMs: 5_000 });
-    const error = await caught(nowhere.describeTypes());
+    const error = await caught(nowhere.enabledWarninglists());
     expect(error.kind).toBe('unreachable');
-    expect(error.message).toContain('http://127.0.0.1:9/attributes/describeTypes');
-  });
-
-  it('describeTypes lists the types and their defaults', async () => {
-    const types = await client.describeTypes();
-    expect(types.types).toEqual(expect.arrayContaining(['ip-dst', 'domain', 'md5', 'url']));
-    expect(types.sane_defaults.domain?.default_category).toBe('Network activity');
-    expect(types.category_type_mappings['Network activity']).toContain('ip-dst');
+    expect(error.message).toContain('http://127.0.0.1:9/warninglists/index');
   });
 
   it('createEvent files the event and reports the attribute MISP dropped', async () => {
@@ -328,7 +321,7 @@ describe(`MispClient contract (${isRealMispConfigured() ? 'real MISP' : 'MISP st
       sim.setFault({ kind: 'delay', ms: 1_500, times: 1 });
       try {
         const impatient = new MispClient({ url: target.url, apiKey: target.apiKey, timeoutMs: 200 });
-        expect((await caught(impatient.describeTypes())).kind).toBe('timeout');
+        expect((await caught(impatient.enabledWarninglists())).kind).toBe('timeout');
       } finally {
         sim.setFault(null);
       }

@@ -79,6 +79,40 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
     await page.close();
   });
 
+  it('no storage area a content script can read holds the key, while lookups keep working', async () => {
+    // Firefox gives content scripts storage.local (no access levels) and storage.managed; WebDriver BiDi
+    // cannot enter a content script's sandbox, so the areas are read from an extension page, which sees
+    // everything a content script could and more (storage.session too).
+    const page = await firefox.openExtensionPage('options.html');
+    const areas = (await page.evaluate(async () => {
+      const api = (
+        globalThis as unknown as { browser: { storage: Record<string, { get(k: null): Promise<unknown> }> } }
+      ).browser.storage;
+      const out: Record<string, string> = {};
+      for (const area of ['local', 'session', 'sync', 'managed']) {
+        try {
+          out[area] = JSON.stringify(await api[area]?.get(null));
+        } catch (error) {
+          out[area] = `unavailable: ${String(error)}`;
+        }
+      }
+      return out;
+    })) as Record<string, string>;
+    expect(Object.keys(areas).sort()).toEqual(['local', 'managed', 'session', 'sync']);
+    expect(areas.local).toContain('"instances"');
+    for (const text of Object.values(areas)) expect(text).not.toContain(misp.apiKey);
+    await page.close();
+    // The background still has the key: the report's values are known.
+    const report = await firefox.browser.newPage();
+    await report.goto(reportUrl);
+    const popup = await firefox.openExtensionPage(`popup.html?tab=${await firefox.tabIdOf(reportUrl)}`);
+    await expect
+      .poll(() => statusOf(popup, '176.123.8.149'), { timeout: 20_000, interval: 300 })
+      .toContain('In MISP');
+    await popup.close();
+    await report.close();
+  });
+
   it('the popup lists the page indicators with their MISP status', async () => {
     const report = await firefox.browser.newPage();
     await report.goto(reportUrl);
@@ -96,25 +130,36 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
   });
 });
 
-describe('Firefox: the popup files an event', () => {
-  let firefox: FirefoxExtensionBrowser;
-  let misp: MispTarget;
-  let pages: PageServer;
-
+/**
+ * A describe block's Firefox with Sightline connected to the MISP target, and a page server. (One
+ * browser per block: over BiDi, Firefox cannot open a page after a test that filed from the popup.)
+ */
+function useConnectedFirefox() {
+  const env = {} as { firefox: FirefoxExtensionBrowser; misp: MispTarget; pages: PageServer };
   beforeAll(async () => {
-    [firefox, misp, pages] = await Promise.all([
+    [env.firefox, env.misp, env.pages] = await Promise.all([
       launchFirefoxWithExtension(),
       startMispTarget(),
       startPageServer(),
     ]);
-    await firefox.grantHostAccess(['<all_urls>']);
-    await firefox.configureInstance({ url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
+    await env.firefox.grantHostAccess(['<all_urls>']);
+    await env.firefox.configureInstance({
+      url: env.misp.url,
+      apiKey: env.misp.apiKey,
+      name: 'Stand-in MISP',
+    });
   });
   afterAll(async () => {
-    await Promise.all([firefox?.close(), misp?.close(), pages?.close()]);
+    await Promise.all([env.firefox?.close(), env.misp?.close(), env.pages?.close()]);
   });
+  return env;
+}
+
+describe('Firefox: the popup files an event', () => {
+  const env = useConnectedFirefox();
 
   it('selects new indicators and creates the event in MISP', async () => {
+    const { firefox, misp, pages } = env;
     const domain = `${misp.runId}-ff.example-c2.net`;
     const ip = '5.188.86.201';
     pages.setPage(
@@ -144,6 +189,52 @@ describe('Firefox: the popup files an event', () => {
     const event = await misp.client.getEvent(found[0]!.id);
     const values = event.Attribute.map((attribute) => attribute.value);
     expect(values).toEqual(expect.arrayContaining([domain, ip]));
+    await popup.close();
+    await report.close();
+  });
+});
+
+describe('Firefox: pasted text and a list that follows a filing', () => {
+  const env = useConnectedFirefox();
+
+  it('pasted text lands under "From pasted text", likely benign unticked; the filed value then reads "In MISP"', async () => {
+    const { firefox, misp, pages } = env;
+    const ip = '5.188.86.202';
+    const onPage = '5.188.86.203';
+    pages.setPage('/pasted.html', reportPage('Pasted', `<p>Loader at ${onPage}.</p>`));
+    const reportUrl = `${pages.url}/pasted.html`;
+    const report = await firefox.browser.newPage();
+    await report.goto(reportUrl);
+    const popup = await firefox.openExtensionPage(`popup.html?tab=${await firefox.tabIdOf(reportUrl)}`);
+    await popup.click('::-p-text(Scan text)');
+    const text = await popup.waitForSelector('::-p-aria([name="Scan text"][role="textbox"])');
+    await text!.type(`Beacon ${ip.replace('.86', '[.]86')} from 192.168.4[.]20`);
+    await popup.click('::-p-aria([name="Add indicators from text"][role="button"])');
+    const group = await popup.waitForSelector('::-p-aria([name="From pasted text"][role="listitem"])', {
+      timeout: 20_000,
+    });
+    const checked = await group!.$$eval('.sl-item-row > input[type=checkbox]', (boxes) =>
+      Object.fromEntries(
+        boxes.map((box) => [box.getAttribute('aria-label'), (box as HTMLInputElement).checked]),
+      ),
+    );
+    expect(checked).toEqual({ [ip]: true, '192.168.4.20': false });
+    const pageValue = await popup.waitForSelector(`::-p-aria([name="${onPage}"][role="checkbox"])`, {
+      timeout: 20_000,
+    });
+    await pageValue!.click();
+    const info = `${misp.namePrefix} Firefox pasted`;
+    const infoBox = await popup.waitForSelector('::-p-aria([name="Event info"][role="textbox"])');
+    await infoBox!.click({ count: 3 });
+    await popup.keyboard.press('Backspace');
+    await infoBox!.type(info);
+    await popup.click('::-p-aria([name="Create event"][role="button"])');
+    await popup.waitForSelector('::-p-aria([name="Open event in MISP"][role="link"])', { timeout: 20_000 });
+    const found = await misp.client.searchEvents({ info });
+    for (const event of found) misp.trackEvent(event.id);
+    expect(found.length).toBe(1);
+    // Without reopening the popup, the list follows the filing.
+    await expect.poll(() => statusOf(popup, onPage), { timeout: 20_000, interval: 300 }).toContain('In MISP');
     await popup.close();
     await report.close();
   });

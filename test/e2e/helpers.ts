@@ -1,7 +1,7 @@
 import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import { type ChromeGlobal, currentWorker } from './browser';
-import { findByRole, hoverUntilCard, readMarks } from './cdp';
+import { boxOfNode, callOnNode, clickBox, findByRole, hoverUntilCard, readMarks, textOf } from './cdp';
 import type { MispTarget } from './misp-target';
 
 /**
@@ -104,4 +104,23 @@ export async function openCard(page: Page, original: string, value: string) {
     .poll(async () => findByRole(page, 'link', 'Open event in MISP'), { timeout: 10_000 })
     .toBeTruthy();
   return dialog;
+}
+
+/** The open card's text (the dialog named "MISP matches for <value>"), or '' when it is not open. */
+export async function cardText(page: Page, value: string): Promise<string> {
+  const dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`);
+  return dialog ? textOf(page, dialog.backendNodeId) : '';
+}
+
+/**
+ * Clicks a button inside the card (closed shadow root) with the real mouse: a trusted event. Write
+ * buttons are enabled once the card has been visible and unobscured for a moment: wait for that.
+ */
+export async function clickInCard(page: Page, name: string): Promise<void> {
+  const button = await findByRole(page, 'button', name);
+  expect(button, `button "${name}"`).toBeTruthy();
+  await expect
+    .poll(() => callOnNode<boolean>(page, button!.backendNodeId, 'function () { return this.disabled; }'))
+    .toBe(false);
+  await clickBox(page, (await boxOfNode(page, button!.backendNodeId))!);
 }

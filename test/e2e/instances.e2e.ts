@@ -19,7 +19,7 @@ import {
   launchExtensionBrowser,
   tabIdOf,
 } from './browser';
-import { boxOfNode, cdp, clickBox, findByRole, overlaps, textOf, textRects } from './cdp';
+import { boxOfNode, callOnNode, cdp, clickBox, findByRole, overlaps, textOf, textRects } from './cdp';
 import { knownMarks } from './helpers';
 import { type PageServer, startPageServer } from './page-server';
 import { reportPage } from './report-pages';
@@ -214,6 +214,10 @@ describe('several MISP instances', () => {
     const session = await cdp(page);
     await session.send('DOM.scrollIntoViewIfNeeded', { backendNodeId: button!.backendNodeId });
     await session.detach();
+    // Write buttons are enabled once the card has been visible and unobscured for a moment.
+    await expect
+      .poll(() => callOnNode<boolean>(page, button!.backendNodeId, 'function () { return this.disabled; }'))
+      .toBe(false);
     const box = await boxOfNode(page, button!.backendNodeId);
     await clickBox(page, box!);
     await expect.poll(() => bravo.store.sightings.size, { timeout: 15_000 }).toBe(2);

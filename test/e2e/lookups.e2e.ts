@@ -1,24 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  askBackground,
-  configureInstance,
-  type ExtensionBrowser,
-  launchExtensionBrowser,
-  tabIdOf,
-} from './browser';
-import {
-  boxOfNode,
-  clickBox,
-  findByRole,
-  hoverUntilCard,
-  overlaps,
-  readMarks,
-  textOf,
-  textRects,
-} from './cdp';
-import { type MispTarget, startMispTarget } from './misp-target';
-import { type PageServer, startPageServer } from './page-server';
+import { describe, expect, it } from 'vitest';
+import { askBackground, tabIdOf } from './browser';
+import { hoverUntilCard, overlaps, textOf, textRects } from './cdp';
+import { useE2eEnvironment } from './fixture';
+import { clickInCard, knownMarks } from './helpers';
 import { reportPage } from './report-pages';
 
 /**
@@ -28,12 +13,6 @@ import { reportPage } from './report-pages';
  * on it, 2,500 attributes) are skipped against a real MISP.
  */
 
-const KNOWN_KINDS = new Set(['high', 'medium', 'low', 'undefined']);
-
-async function knownMarks(page: Page) {
-  return (await readMarks(page)).filter((mark) => KNOWN_KINDS.has(mark.kind));
-}
-
 /** Whether the page text `original` carries a mark of a known value. */
 async function isMarked(page: Page, original: string): Promise<boolean> {
   const [target] = await textRects(page, [original]);
@@ -42,45 +21,31 @@ async function isMarked(page: Page, original: string): Promise<boolean> {
 }
 
 describe('lookups: derived values, URL forms, warninglists, complete answers', () => {
-  let browser: ExtensionBrowser;
-  let misp: MispTarget;
-  let pages: PageServer;
+  const env = useE2eEnvironment({}, async ({ misp }) => {
+    run = misp.runId.toLowerCase();
+  });
   let run: string;
   let pageCounter = 0;
 
-  beforeAll(async () => {
-    [browser, misp, pages] = await Promise.all([
-      launchExtensionBrowser(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
-    run = misp.runId.toLowerCase();
-    await configureInstance(browser.context, { url: misp.url, apiKey: misp.apiKey, name: 'Stand-in MISP' });
-  });
-  afterAll(async () => {
-    misp?.sim?.setFault(null);
-    await Promise.all([browser?.close(), misp?.close(), pages?.close()]);
-  });
-
   async function seed(info: string, attributes: Array<{ type: string; value: string; comment?: string }>) {
-    const created = await misp.client.createEvent({
-      info: `${misp.namePrefix} ${info}`,
+    const created = await env.misp.client.createEvent({
+      info: `${env.misp.namePrefix} ${info}`,
       distribution: 0,
       threatLevel: 1,
       analysis: 1,
       attributes,
     });
-    misp.trackEvent(created.id);
+    env.misp.trackEvent(created.id);
     return created;
   }
 
   async function open(title: string, body: string): Promise<{ page: Page; url: string; tabId: number }> {
     const path = `/lookups-${++pageCounter}.html`;
-    pages.setPage(path, reportPage(title, body));
-    const page = await browser.context.newPage();
-    const url = `${pages.url}${path}`;
+    env.pages.setPage(path, reportPage(title, body));
+    const page = await env.browser.context.newPage();
+    const url = `${env.pages.url}${path}`;
     await page.goto(url);
-    return { page, url, tabId: await tabIdOf(browser.worker, url) };
+    return { page, url, tabId: await tabIdOf(env.browser.worker, url) };
   }
 
   /** The status line the popup shows for a value (a page indicator or a derived row). */
@@ -93,7 +58,7 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
   }
 
   async function statusInPopup(tabId: number, value: string, expected: string | RegExp): Promise<Page> {
-    const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
     await expect
       .poll(
         async () => {
@@ -118,12 +83,11 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
     await expect.poll(() => textOf(page, card.backendNodeId)).toContain(`Host ${host} is in MISP`);
     expect(await textOf(page, card.backendNodeId)).toContain('known host');
     // "Record sighting" on the URL's card sights what MISP holds: the host.
-    const record = await findByRole(page, 'button', 'Record sighting');
-    await clickBox(page, (await boxOfNode(page, record!.backendNodeId))!);
+    await clickInCard(page, 'Record sighting');
     await expect
       .poll(() => textOf(page, card.backendNodeId), { timeout: 10_000 })
       .toContain('Recorded sighting in MISP');
-    expect(await misp.client.sightingsForAttribute(created.attributes[0]!.id)).toHaveLength(1);
+    expect(await env.misp.client.sightingsForAttribute(created.attributes[0]!.id)).toHaveLength(1);
 
     const popup = await statusInPopup(tabId, url, `In MISP (1 event): host ${host}`);
     // The host is listed beneath the URL, with its own status, and can be selected on its own.
@@ -172,8 +136,8 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
   });
 
   it("a value on a warninglist the instance enabled, which no bundled list has, shows that list's name", async () => {
-    if (!misp.sim) return expect(misp.kind).toBe('real');
-    const store = misp.sim.store;
+    if (!env.misp.sim) return expect(env.misp.kind).toBe('real');
+    const store = env.misp.sim.store;
     if (!store.availableWarninglists.includes('public-dns-v4'))
       store.availableWarninglists.push('public-dns-v4');
     store.updateWarninglists();
@@ -191,7 +155,7 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
     );
     await popup.close();
     // The options page says which lists are used.
-    const options = await browser.openExtensionPage('options.html');
+    const options = await env.browser.openExtensionPage('options.html');
     const lists = options.getByRole('list', { name: 'Warninglists of Stand-in MISP' });
     await expect
       .poll(() => lists.textContent(), { timeout: 15_000 })
@@ -204,8 +168,8 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
   });
 
   it('a chunk whose attribute budget runs out leaves no value cached as a miss', async () => {
-    if (!misp.sim) return expect(misp.kind).toBe('real');
-    const sim = misp.sim;
+    if (!env.misp.sim) return expect(env.misp.kind).toBe('real');
+    const sim = env.misp.sim;
     // 2,500 attributes of one value come first in MISP's answer and fill a chunk's 4 pages…
     const popular = `185.${(pageCounter % 200) + 20}.25.9`;
     const common = await seed('very common value', [{ type: 'ip-dst', value: popular }]);
@@ -244,15 +208,15 @@ describe('lookups: derived values, URL forms, warninglists, complete answers', (
   });
 
   it('a lookup that failed is asked again in the background, and the page and the popup update without a reload', async () => {
-    if (!misp.sim) return expect(misp.kind).toBe('real');
+    if (!env.misp.sim) return expect(env.misp.kind).toBe('real');
     const value = `retry-${run}.info`;
     await seed('asked again', [{ type: 'domain', value }]);
-    misp.sim.setFault({ kind: 'down', pathPrefix: '/attributes/restSearch' });
+    env.misp.sim.setFault({ kind: 'down', pathPrefix: '/attributes/restSearch' });
     const written = `retry-${run}[.]info`;
     const { page, tabId } = await open('Retry report', `<p>Beacon to ${written} every minute.</p>`);
     const popup = await statusInPopup(tabId, value, /^Lookup failed: .*\(asking again\)$/);
     expect(await isMarked(page, written)).toBe(false);
-    misp.sim.setFault(null);
+    env.misp.sim.setFault(null);
     await expect.poll(() => isMarked(page, written), { timeout: 30_000 }).toBe(true);
     await expect.poll(() => popupStatus(popup, value), { timeout: 15_000 }).toBe('In MISP (1 event)');
     const answer = await askBackground(popup, 'tab/indicators', { tabId });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChromeGlobal, ExtensionBrowser } from './browser';
+import { askBackground, type ChromeGlobal, type ExtensionBrowser } from './browser';
 import { useE2eEnvironment } from './fixture';
 import type { MispTarget } from './misp-target';
 
@@ -70,8 +70,14 @@ describe('options page', () => {
         async () => (await stored(browser)).instances?.find((i) => i.name === 'Second MISP')?.useForLookups,
       )
       .toBe(false);
+    // "Remove" asks first; then the card goes at once.
     await second2.getByRole('button', { name: 'Remove' }).click();
+    const question = second2.getByRole('alertdialog', { name: 'Remove Second MISP and its stored key?' });
+    await question.getByRole('button', { name: 'Yes, remove' }).click();
+    await expect.poll(() => groups.count()).toBe(0);
+    await expect.poll(() => page.getByRole('group', { name: 'MISP instance' }).count()).toBe(1);
     await expect.poll(async () => (await stored(browser)).instances?.length).toBe(1);
+    await expect.poll(() => page.getByText('Removed Second MISP and its stored key.').count()).toBe(1);
     await page.close();
   });
 
@@ -105,12 +111,54 @@ describe('options page', () => {
     await page.getByRole('checkbox', { name: 'Include API keys in the export' }).check();
     await page.getByRole('button', { name: 'Export settings' }).click();
     await expect.poll(() => json.inputValue()).toContain(misp.apiKey);
-    const file = JSON.parse(await json.inputValue()) as { preferences: Record<string, unknown> };
+    const file = JSON.parse(await json.inputValue()) as {
+      preferences: Record<string, unknown>;
+      instances: Array<{ url: string; apiKey?: string }>;
+    };
     file.preferences.cacheTtlMinutes = 123;
     await json.fill(JSON.stringify(file));
     await page.getByRole('button', { name: 'Import settings' }).click();
+    // Reviewed first: nothing changes before "Apply import".
+    const review = page.getByRole('list', { name: 'Changes in this file' });
+    await expect.poll(() => review.textContent()).toContain('Setting “cacheTtlMinutes” becomes 123');
+    expect((await stored(browser)).preferences?.cacheTtlMinutes).not.toBe(123);
+    await page.getByRole('button', { name: 'Apply import' }).click();
     await expect.poll(() => page.getByText(/^Imported 1 MISP instance/).count()).toBe(1);
     expect((await stored(browser)).preferences?.cacheTtlMinutes).toBe(123);
+
+    // A file that moves the instance to another origin, without a key: the review says the stored key
+    // goes, and after "Apply import" it is gone (never sent to the new address).
+    const elsewhere = 'http://localhost:9';
+    const moved = {
+      ...file,
+      instances: file.instances.map(({ apiKey: _key, ...instance }) => ({ ...instance, url: elsewhere })),
+    };
+    await json.fill(JSON.stringify(moved));
+    await page.getByRole('button', { name: 'Import settings' }).click();
+    await expect
+      .poll(() => review.textContent())
+      .toContain(`URL ${misp.url} → ${elsewhere} — stored key cleared (another address)`);
+    const before = await askBackground(page, 'instances/list', {});
+    expect(before.ok && before.data.map((i) => [i.url, i.hasKey])).toEqual([[misp.url, true]]);
+    await page.getByRole('button', { name: 'Apply import' }).click();
+    await expect.poll(() => page.getByText(/^Imported 1 MISP instance/).count()).toBe(1);
+    const after = await askBackground(page, 'instances/list', {});
+    expect(after.ok && after.data.map((i) => [i.url, i.hasKey])).toEqual([[elsewhere, false]]);
+
+    // http:// to another machine with a key in the file needs the explicit confirmation.
+    const insecure = {
+      ...file,
+      instances: file.instances.map((i) => ({ ...i, url: 'http://misp.lan.test' })),
+    };
+    await json.fill(JSON.stringify(insecure));
+    await page.getByRole('button', { name: 'Import settings' }).click();
+    await expect.poll(() => review.textContent()).toContain('⚠ the key would travel unencrypted');
+    const apply = page.getByRole('button', { name: 'Apply import' });
+    expect(await apply.isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: 'Send API keys unencrypted where marked ⚠' }).check();
+    expect(await apply.isDisabled()).toBe(false);
+    await page.getByRole('button', { name: 'Cancel import' }).click();
+    expect(await review.count()).toBe(0);
     await json.fill('{"not":"settings"}');
     await page.getByRole('button', { name: 'Import settings' }).click();
     await expect

@@ -154,7 +154,10 @@ describe('a PDF tab in the popup', () => {
     await show.focus();
     await reader.keyboard.press('Enter');
     await dialog.waitFor();
-    expect(await dialog.evaluate((node) => node.contains(document.activeElement))).toBe(true);
+    // The card lives in a shadow root: the focus is read there.
+    expect(
+      await dialog.evaluate((node) => node.contains((node.getRootNode() as ShadowRoot).activeElement)),
+    ).toBe(true);
     await reader.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await show.evaluate((node) => node === document.activeElement)).toBe(true);

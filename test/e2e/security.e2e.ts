@@ -10,6 +10,18 @@ import type { PageServer } from './page-server';
  * Sightline that lives inside hostile pages — can neither read the API key from storage nor get it in
  * any message, cannot use messages meant for extension pages, and malformed messages are dropped.
  */
+/** Everything the content script's world can reach: each storage area, and the IndexedDB of its origin. */
+const READ_EVERY_AREA = `(async () => {
+  const read = async (area) => {
+    try { return JSON.stringify(await chrome.storage[area].get(null)); }
+    catch (error) { return 'denied: ' + String(error && error.message || error); }
+  };
+  const out = {};
+  for (const area of ['local', 'session', 'sync', 'managed']) out[area] = await read(area);
+  out.indexedDB = JSON.stringify(await indexedDB.databases());
+  return out;
+})()`;
+
 describe('key isolation and message hardening', () => {
   let browser: ExtensionBrowser;
   let misp: MispTarget;
@@ -29,16 +41,10 @@ describe('key isolation and message hardening', () => {
     const page = await browser.context.newPage();
     await page.goto(`${pages.url}/secure.html`);
     await waitForKnownMarks(page, 1);
-    const seen = await evaluateInContentWorld<{ local: string; session: string }>(
+    const seen = await evaluateInContentWorld<Record<string, string>>(
       page,
       browser.extensionId,
-      `(async () => {
-        const read = async (area) => {
-          try { return JSON.stringify(await chrome.storage[area].get(null)); }
-          catch (error) { return 'denied: ' + String(error && error.message || error); }
-        };
-        return { local: await read('local'), session: await read('session') };
-      })()`,
+      READ_EVERY_AREA,
     );
     expect(seen.local).not.toContain(misp.apiKey);
     expect(seen.local).toMatch(/^denied/);
@@ -51,6 +57,38 @@ describe('key isolation and message hardening', () => {
             ?.sendMessage,
       ),
     ).toBe('undefined');
+    await page.close();
+  });
+
+  it('no storage area holds the key: every area read from the content script’s world, and from the background', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.url}/secure.html`);
+    await waitForKnownMarks(page, 1);
+    const seen = await evaluateInContentWorld<Record<string, string>>(
+      page,
+      browser.extensionId,
+      READ_EVERY_AREA,
+    );
+    expect(Object.keys(seen).sort()).toEqual(['indexedDB', 'local', 'managed', 'session', 'sync']);
+    for (const text of Object.values(seen)) expect(text).not.toContain(misp.apiKey);
+    // Even where the browser would let a content script read (Firefox has no access levels for
+    // storage.local), there is no key to read: the background's own view of every area has none.
+    const areas = await browser.worker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as {
+        chrome: { storage: Record<string, { get(k: null): Promise<unknown> }> };
+      };
+      const out: Record<string, string> = {};
+      for (const area of ['local', 'session', 'sync', 'managed']) {
+        try {
+          out[area] = JSON.stringify(await chrome.storage[area]?.get(null));
+        } catch (error) {
+          out[area] = `unavailable: ${String(error)}`;
+        }
+      }
+      return out;
+    });
+    expect(areas.local).toContain('"instances"');
+    for (const text of Object.values(areas)) expect(text).not.toContain(misp.apiKey);
     await page.close();
   });
 

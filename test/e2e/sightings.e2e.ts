@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { configureInstance, type ExtensionBrowser, tabIdOf } from './browser';
-import { boxOfNode, cdp, clickBox, findByRole, textOf } from './cdp';
+import { cdp, findByRole, textOf } from './cdp';
 import { useE2eEnvironment } from './fixture';
-import { openCard, waitForKnownMarks } from './helpers';
+import { cardText, clickInCard, openCard, waitForKnownMarks } from './helpers';
 import type { MispTarget } from './misp-target';
 import type { PageServer } from './page-server';
 
@@ -14,19 +14,6 @@ import type { PageServer } from './page-server';
 
 const NAMES = ['record', 'fp', 'undo', 'synthetic', 'down', 'bulk-a', 'bulk-b', 'source'] as const;
 type Name = (typeof NAMES)[number];
-
-async function cardText(page: Page, value: string): Promise<string> {
-  const dialog = await findByRole(page, 'dialog', `MISP matches for ${value}`);
-  return dialog ? textOf(page, dialog.backendNodeId) : '';
-}
-
-/** Clicks a button inside the card (closed shadow root) with the real mouse: a trusted event. */
-async function clickInCard(page: Page, name: string) {
-  const button = await findByRole(page, 'button', name);
-  expect(button, `button "${name}"`).toBeTruthy();
-  const box = await boxOfNode(page, button!.backendNodeId);
-  await clickBox(page, box!);
-}
 
 /** What a page script holding the node could do: synthetic click and key events (isTrusted false). */
 async function syntheticActivate(page: Page, backendNodeId: number) {

@@ -10,6 +10,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from './http';
+import type { Json } from './render';
 import { adminRoutes } from './routes/admin';
 import { attributeRoutes } from './routes/attributes';
 import { coreRoutes } from './routes/core';
@@ -35,6 +36,8 @@ export type SimFault = { pathPrefix?: string; times?: number } & (
   | { kind: 'malformed-json' }
   | { kind: 'login-redirect' }
   | { kind: 'key-rejected' }
+  // MISP's own answer, as recorded, for a refusal the client cannot provoke (e.g. a field error).
+  | { kind: 'reply'; status: number; body: Json }
 );
 
 export interface SimRequestLog {
@@ -206,6 +209,8 @@ export class SimServer {
       };
     } else if (fault?.kind === 'login-redirect') {
       outcome = { redirect: true };
+    } else if (fault?.kind === 'reply') {
+      outcome = { mode: 'json', response: { status: fault.status, body: fault.body } };
     } else if (fault?.kind === 'key-rejected') {
       outcome = { mode: 'json', response: mispError(403, AUTH_FAILED, pathOnly) };
     } else if (fault?.kind === 'malformed-json') {

@@ -1,13 +1,12 @@
 import { useState } from 'preact/hooks';
+import { minimumThreatLevelLabel } from '../../../lib/threat-level';
 import type { RuleView } from '../../../lib/watch/model';
 import { ruleName, type WatchRuleInput } from '../../../lib/watch/rules';
 import { TagInput } from '../../popup/TagInput';
 
 const THREAT_CHOICES = [
   { value: '', label: 'Any' },
-  { value: '3', label: 'Low or higher' },
-  { value: '2', label: 'Medium or higher' },
-  { value: '1', label: 'High' },
+  ...([3, 2, 1] as const).map((id) => ({ value: String(id), label: minimumThreatLevelLabel(id) })),
 ];
 
 export interface InstanceChoice {

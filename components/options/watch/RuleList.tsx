@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { fullTime } from '../../../lib/watch/format';
+import { fullTime } from '../../../lib/format/time';
 import type { RuleView, WatchTestReport } from '../../../lib/watch/model';
 import { ruleName, ruleSummary, type WatchRuleInput } from '../../../lib/watch/rules';
 import { TagChips } from '../../popup/TagInput';

@@ -1,4 +1,4 @@
-import { countText } from '../../../lib/watch/format';
+import { countText } from '../../../lib/format/count';
 import type { WatchTestReport } from '../../../lib/watch/model';
 
 /** What a rule's "Test" found on each instance: the baseline it would set and what it would notify. */

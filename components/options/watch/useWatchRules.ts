@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { countText } from '../../../lib/format/count';
 import { sendToBackground } from '../../../lib/runtime';
 import type { RuleView, WatchTestReport, WatchView } from '../../../lib/watch/model';
 import type { WatchRuleInput } from '../../../lib/watch/rules';
@@ -58,7 +59,7 @@ export function useWatchRules(): WatchRulesState {
       const result = await sendToBackground('watch/interval', { minutes });
       setNote(
         result.ok
-          ? { ok: true, text: `Checking every ${minutes === 1 ? 'minute' : `${minutes} minutes`}.` }
+          ? { ok: true, text: `Checking every ${minutes === 1 ? 'minute' : countText(minutes, 'minute')}.` }
           : { ok: false, text: result.error.message },
       );
       await reload();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { looksLikePdfUrl } from '../../../lib/pdf/fetch';
 import type { PdfTab } from '../../../lib/protocol/pdf';
 import { sendToBackground } from '../../../lib/runtime';
@@ -14,6 +14,9 @@ export type PdfTabState = { phase: 'none' } | { phase: 'reading' } | ({ phase: '
  */
 export function usePdfTab(tab: PopupTab, onRead: () => unknown): PdfTabState {
   const [state, setState] = useState<PdfTabState>({ phase: 'none' });
+  // The panel's latest callback (its draft is loaded by the time the PDF is read), not the first one.
+  const onReadRef = useRef(onRead);
+  onReadRef.current = onRead;
   useEffect(() => {
     if (!/^(https?|file):/i.test(tab.url)) return;
     let live = true;
@@ -33,7 +36,7 @@ export function usePdfTab(tab: PopupTab, onRead: () => unknown): PdfTabState {
       }
       setState(result.data.isPdf ? { phase: 'read', ...result.data } : { phase: 'none' });
       if (!result.data.isPdf || result.data.problem) return;
-      onRead();
+      onReadRef.current();
       // Lookups under way: the background refreshes the PDF's statuses when asked again.
       if (result.data.waiting) timer = setTimeout(() => void ask(), PDF_STATUS_POLL_MS);
     };

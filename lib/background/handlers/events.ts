@@ -1,17 +1,20 @@
 import { browser } from 'wxt/browser';
 import type { OutboxRecord } from '../../db';
 import {
+  type AttributeInput,
   type AttributesAdded,
   AttributesAddedSchema,
   AttributesSubmissionSchema,
   type EventFiled,
   EventFiledSchema,
   EventSubmissionSchema,
+  type ObjectInput,
+  type ReportInput,
   type SubmissionView,
 } from '../../events/model';
 import { MispClient, MispError } from '../../misp';
-import type { AttributeDraft } from '../../misp/client';
-import type { Outbox } from '../../outbox/outbox';
+import type { AttributeDraft, ObjectDraft, ObjectTemplateRef } from '../../misp/client';
+import { isRetryable, type Outbox } from '../../outbox/outbox';
 import { reportFileAttribute, withReportFile } from '../../pdf/attachment';
 import { loadInstances, loadPreferences, type MispInstance } from '../../settings';
 import { toErrorInfo } from '../errors';
@@ -41,11 +44,11 @@ export async function eventInstance(id?: string): Promise<MispInstance | undefin
 }
 
 /** The form's choice if it is still configured, else the default (for the form's setup, tags, search). */
-async function chosenOrDefault(id: string | undefined): Promise<MispInstance | undefined> {
+export async function chosenOrDefault(id: string | undefined): Promise<MispInstance | undefined> {
   return (id ? await eventInstance(id) : undefined) ?? (await eventInstance());
 }
 
-async function clientFor(instance: MispInstance): Promise<MispClient> {
+export async function clientFor(instance: MispInstance): Promise<MispClient> {
   const { requestTimeoutMs } = await loadPreferences();
   return new MispClient({ url: instance.url, apiKey: instance.apiKey, timeoutMs: requestTimeoutMs });
 }
@@ -57,20 +60,77 @@ async function requireInstance(id: string): Promise<MispInstance> {
   return instance;
 }
 
-function toDraft(attribute: {
-  type: string;
-  value: string;
-  category: string;
-  toIds: boolean;
-  comment: string;
-}): AttributeDraft {
+function toDraft(attribute: AttributeInput): AttributeDraft {
   return {
     type: attribute.type,
     value: attribute.value,
     category: attribute.category,
     to_ids: attribute.toIds,
     ...(attribute.comment ? { comment: attribute.comment } : {}),
+    ...(attribute.uuid ? { uuid: attribute.uuid } : {}),
   };
+}
+
+const TEMPLATE_TTL_MS = 24 * 60 * 60_000;
+const templateCache = new Map<string, { at: number; byName: Map<string, ObjectTemplateRef> }>();
+
+/** The instance's object templates by name (MISP takes them by uuid and version, never by name). */
+async function templatesOf(
+  instance: MispInstance,
+  client: MispClient,
+): Promise<Map<string, ObjectTemplateRef>> {
+  const cached = templateCache.get(instance.id);
+  if (cached && Date.now() - cached.at < TEMPLATE_TTL_MS) return cached.byName;
+  const byName = new Map((await client.objectTemplates()).map((template) => [template.name, template]));
+  templateCache.set(instance.id, { at: Date.now(), byName });
+  return byName;
+}
+
+/**
+ * The submission's objects on the instance's templates; an object whose template the instance does
+ * not have is filed as plain attributes (its file name too), so nothing selected is lost.
+ */
+function objectDrafts(
+  objects: readonly ObjectInput[],
+  templates: ReadonlyMap<string, ObjectTemplateRef>,
+): { objects: ObjectDraft[]; loose: AttributeInput[] } {
+  const drafts: ObjectDraft[] = [];
+  const loose: AttributeInput[] = [];
+  for (const object of objects) {
+    const template = templates.get(object.template);
+    if (!template) {
+      loose.push(...object.attributes.map(({ relation: _relation, ...attribute }) => attribute));
+      continue;
+    }
+    drafts.push({
+      ...(object.uuid ? { uuid: object.uuid } : {}),
+      name: template.name,
+      metaCategory: template.metaCategory,
+      templateUuid: template.uuid,
+      templateVersion: template.version,
+      attributes: object.attributes.map((attribute) => ({
+        ...toDraft(attribute),
+        relation: attribute.relation,
+        category: attribute.category,
+      })),
+    });
+  }
+  return { objects: drafts, loose };
+}
+
+/** The event report after the event; MISP's refusal is reported with the filed event, a network failure retried. */
+async function attachReport(
+  client: MispClient,
+  eventId: string,
+  report: ReportInput,
+): Promise<EventFiled['report']> {
+  try {
+    await client.addEventReport(eventId, report);
+    return { attached: true };
+  } catch (error) {
+    if (isRetryable(error)) throw error;
+    return { attached: false, problem: toErrorInfo(error).message };
+  }
 }
 
 /** After a filing: the values' cached statuses are stale, and the tab's highlights should update. */
@@ -90,20 +150,32 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
       const submission = EventSubmissionSchema.parse(record.payload);
       const instance = await requireInstance(record.instanceId);
       const client = await clientFor(instance);
+      const grouped = submission.objects?.length
+        ? objectDrafts(submission.objects, await templatesOf(instance, client))
+        : { objects: [], loose: [] };
+      const { report } = submission;
       const created = await client.createEvent({
         uuid: submission.key,
         info: submission.info,
         date: submission.date,
         distribution: submission.distribution,
+        ...(submission.sharingGroupId ? { sharingGroupId: submission.sharingGroupId } : {}),
         threatLevel: submission.threatLevel,
         analysis: submission.analysis,
-        published: submission.published,
+        // Adding a report unpublishes the event (obs 125): with a report, publish after it.
+        published: submission.published && !report,
         tags: submission.tags,
         attributes: [
-          ...submission.attributes.map(toDraft),
+          ...[...submission.attributes, ...grouped.loose].map(toDraft),
           ...(submission.attachment ? [reportFileAttribute(submission.attachment)] : []),
         ],
+        objects: grouped.objects,
       });
+      const reportResult = report ? await attachReport(client, created.id, report) : undefined;
+      if (report && submission.published) await client.publishEvent(created.id);
+      const clusters = (created.event?.Galaxy ?? []).flatMap((galaxy) =>
+        galaxy.GalaxyCluster.map((cluster) => `${galaxy.name}: ${cluster.value}`),
+      );
       const result: EventFiled = {
         eventId: created.id,
         uuid: created.uuid,
@@ -118,10 +190,15 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
               ? 'MISP did not keep the report file (its attachment was refused).'
               : `MISP did not keep it: not a valid ${draft.type} value for MISP.`,
         })),
+        ...(reportResult ? { report: reportResult } : {}),
+        ...(created.event ? { objects: created.event.Object.length } : {}),
+        ...(clusters.length > 0 ? { clusters } : {}),
       };
       await afterFiling(
         services,
-        submission.attributes.map((attribute) => attribute.value),
+        [...submission.attributes, ...(submission.objects ?? []).flatMap((object) => object.attributes)].map(
+          (attribute) => attribute.value,
+        ),
         submission.tabId,
       );
       return result;
@@ -234,7 +311,11 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
       await outbox.discard(key);
       return {
         ok: false as const,
-        error: { kind: 'validation', message: record.lastError ?? 'MISP refused the submission.' },
+        error: {
+          kind: record.lastErrorKind ?? 'validation',
+          message: record.lastError ?? 'MISP refused the submission.',
+          ...(record.lastErrorDetails?.length ? { details: record.lastErrorDetails } : {}),
+        },
       };
     }
     return { ok: true as const, data: view };
@@ -293,20 +374,16 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
     'events/recent': async ({ info, instanceId }) => {
       const instance = await chosenOrDefault(instanceId);
       if (!instance) return { ok: true, data: [] };
-      try {
-        const events = await (await clientFor(instance)).searchEvents({ info, limit: 20 });
-        return {
-          ok: true,
-          data: events.map((event) => ({
-            id: event.id,
-            info: event.info,
-            date: event.date,
-            org: event.Orgc?.name ?? '',
-          })),
-        };
-      } catch (error) {
-        return { ok: false, error: toErrorInfo(error) };
-      }
+      const events = await (await clientFor(instance)).searchEvents({ info, limit: 20 });
+      return {
+        ok: true,
+        data: events.map((event) => ({
+          id: event.id,
+          info: event.info,
+          date: event.date,
+          org: event.Orgc?.name ?? '',
+        })),
+      };
     },
     'events/create': async (request) => {
       // "Attach report file": the tab's PDF joins the submission here, so the outbox keeps it.

@@ -1,21 +1,19 @@
-import { z } from 'zod';
 import type { ConnectionInfo } from '../../messages';
 import { MispClient } from '../../misp';
 import {
-  isValidKeyShape,
+  keyShapeError,
   loadInstances,
   loadPolicy,
   loadPreferences,
-  type MispInstance,
-  PreferencesSchema,
   saveInstances,
   savePreferences,
 } from '../../settings';
 import { checkMispUrl } from '../../url';
 import { toErrorInfo } from '../errors';
-import { removeInstance, saveInstanceInput, toPublic } from '../instances';
+import { removeInstance, saveInstanceInput, storedKeyFor, toPublic } from '../instances';
 import type { Handlers } from '../router';
 import type { BackgroundServices } from '../services';
+import { parseSettingsFile, planImport, type SettingsFile, SettingsFileError } from '../settings-file';
 import { forgetRemovedInstances } from './watch';
 
 async function testConnection(url: string, apiKey: string): Promise<ConnectionInfo> {
@@ -31,27 +29,9 @@ async function testConnection(url: string, apiKey: string): Promise<ConnectionIn
   };
 }
 
-/** The settings file: versioned, keys only when the analyst asked for them. */
-const SettingsFileSchema = z.object({
-  sightline: z.literal(1),
-  instances: z
-    .array(
-      z.object({
-        id: z.string().min(1).max(100),
-        name: z.string().max(200),
-        url: z.string().max(2000),
-        apiKey: z.string().max(200).optional(),
-        useForLookups: z.boolean(),
-        defaultForEvents: z.boolean(),
-      }),
-    )
-    .max(50),
-  preferences: z.record(z.string(), z.unknown()),
-});
-
 async function exportSettings(includeKeys: boolean): Promise<string> {
   const [instances, preferences] = await Promise.all([loadInstances(), loadPreferences()]);
-  const file: z.infer<typeof SettingsFileSchema> = {
+  const file: SettingsFile = {
     sightline: 1,
     instances: instances
       .filter((instance) => !instance.managed)
@@ -68,54 +48,26 @@ async function exportSettings(includeKeys: boolean): Promise<string> {
   return JSON.stringify(file, null, 2);
 }
 
-/** Merges a settings file: instances by id (a missing key keeps the stored one), unlocked preferences. */
-async function importSettings(json: string): Promise<{ instances: number; preferences: number }> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new Error('This file is not JSON.');
+/** Reviews a settings file, and applies it when the analyst confirmed (`apply`). */
+async function importSettings(request: { json: string; apply?: boolean; allowInsecure?: boolean }) {
+  const file = parseSettingsFile(request.json);
+  const [existing, policy, current] = await Promise.all([loadInstances(), loadPolicy(), loadPreferences()]);
+  const plan = planImport(file, existing, current, policy);
+  const counts = {
+    instances: plan.changes.filter((change) => change.kind !== 'skipped' && change.kind !== 'preference')
+      .length,
+    preferences: Object.keys(plan.preferences).length,
+  };
+  const review = { changes: plan.changes, needsInsecureConfirmation: plan.needsInsecureConfirmation };
+  if (!request.apply) return { applied: false, ...review, ...counts };
+  if (plan.needsInsecureConfirmation && !request.allowInsecure) {
+    throw new SettingsFileError(
+      'Some instance would send its API key unencrypted over http://: confirm it to import.',
+    );
   }
-  const parsed = SettingsFileSchema.safeParse(raw);
-  if (!parsed.success) throw new Error('This is not a Sightline settings file.');
-  const [existing, policy] = await Promise.all([loadInstances(), loadPolicy()]);
-  let instances = [...existing];
-  let count = 0;
-  if (!policy.lockInstances) {
-    for (const incoming of parsed.data.instances) {
-      const url = checkMispUrl(incoming.url);
-      if (!url.normalized || url.error) continue;
-      const key = incoming.apiKey?.trim() ?? '';
-      const previous = instances.find((instance) => instance.id === incoming.id);
-      if (previous?.managed) continue;
-      const next: MispInstance = {
-        id: incoming.id,
-        name: incoming.name,
-        url: url.normalized,
-        apiKey: key && isValidKeyShape(key) ? key : (previous?.apiKey ?? ''),
-        useForLookups: incoming.useForLookups,
-        defaultForEvents: incoming.defaultForEvents,
-      };
-      instances = previous
-        ? instances.map((instance) => (instance.id === next.id ? next : instance))
-        : [...instances, next];
-      count++;
-    }
-    const firstDefault = instances.findIndex((instance) => instance.defaultForEvents);
-    instances = instances.map((instance, i) => ({
-      ...instance,
-      defaultForEvents: firstDefault === -1 ? i === 0 : i === firstDefault,
-    }));
-    await saveInstances(instances);
-  }
-  const patch: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(PreferencesSchema.shape)) {
-    if (policy.locked.includes(key as keyof typeof PreferencesSchema.shape)) continue;
-    const value = (schema as z.ZodType).safeParse(parsed.data.preferences[key]);
-    if (value.success) patch[key] = value.data;
-  }
-  await savePreferences(patch);
-  return { instances: count, preferences: Object.keys(patch).length };
+  if (!policy.lockInstances) await saveInstances(plan.instances);
+  await savePreferences(plan.preferences);
+  return { applied: true, ...review, ...counts };
 }
 
 /** MISP instances, connection tests and preferences (options page). */
@@ -146,11 +98,15 @@ export function settingsHandlers(services: Promise<BackgroundServices>): Handler
       if (checked.error || !checked.normalized) {
         return { ok: false, error: { kind: 'input', message: checked.error ?? 'Invalid URL.' } };
       }
+      const typed = apiKey?.trim() ?? '';
+      const shape = keyShapeError(typed);
+      if (shape) return { ok: false, error: { kind: 'input', message: shape } };
+      // The stored key is tested only against the origin it belongs to, never a retyped one.
       const stored = id ? (await loadInstances()).find((instance) => instance.id === id) : undefined;
-      const key = apiKey?.trim() || stored?.apiKey || '';
-      if (!key) return { ok: false, error: { kind: 'input', message: 'Enter the API key first.' } };
+      const key = typed ? { key: typed } : storedKeyFor(stored, checked.normalized);
+      if ('error' in key) return { ok: false, error: { kind: 'input', message: key.error } };
       try {
-        return { ok: true, data: await testConnection(checked.normalized, key) };
+        return { ok: true, data: await testConnection(checked.normalized, key.key) };
       } catch (error) {
         return { ok: false, error: toErrorInfo(error) };
       }
@@ -186,9 +142,9 @@ export function settingsHandlers(services: Promise<BackgroundServices>): Handler
       ok: true,
       data: { json: await exportSettings(includeKeys) },
     }),
-    'settings/import': async ({ json }) => {
+    'settings/import': async (request) => {
       try {
-        return { ok: true, data: await importSettings(json) };
+        return { ok: true, data: await importSettings(request) };
       } catch (error) {
         return { ok: false, error: toErrorInfo(error) };
       }

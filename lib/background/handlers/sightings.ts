@@ -23,7 +23,8 @@ import { sendSighting, sendUndo } from '../../sightings/sender';
 import { sightingSourceFor } from '../../sightings/source';
 import { toErrorInfo } from '../errors';
 import { lookupInstances } from '../lookups';
-import { classifySender, type Handlers } from '../router';
+import type { Handlers } from '../router';
+import { fromContentScript, NOT_THIS_PAGE, RATE_LIMITED, senderFrame } from '../sender-scope';
 import type { BackgroundServices } from '../services';
 
 const permissions = new SightingPermissions(async () => (await loadPreferences()).requestTimeoutMs);
@@ -227,6 +228,7 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
         data: {
           allowed: refused.length < all.length,
           ...(refused.length > 0 ? { reason: refused.map((p) => p.reason ?? '').join(' ') } : {}),
+          instances: all.map(({ instanceId, allowed }) => ({ instanceId, allowed })),
         },
       };
     },
@@ -234,13 +236,9 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
     'sightings/record': async ({ values: asked, type, tabId, instanceId }, sender) => {
       let values = asked;
       const { lookups } = await services;
-      const from = classifySender(sender, {
-        extensionId: browser.runtime.id,
-        extensionOrigin: browser.runtime.getURL('/'),
-      });
       let pageUrl: string;
       let sourceTab: number | undefined;
-      if (from === 'ui') {
+      if (!fromContentScript(sender)) {
         if (tabId === undefined) {
           return {
             ok: false,
@@ -252,6 +250,11 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
         pageUrl = tab?.url ?? report?.frames['0']?.url ?? '';
         sourceTab = tabId;
       } else {
+        // The card acts only on its own frame's values, at a bounded rate per tab.
+        const { tabId: ownTab, frameId } = senderFrame(sender);
+        const { scope } = await services;
+        if (!(await scope.ownsValues(ownTab, frameId, values))) return { ok: false, error: NOT_THIS_PAGE };
+        if (!scope.allow('sightings', ownTab)) return { ok: false, error: RATE_LIMITED };
         // The card's page: the frame the content script runs in, as the browser names it.
         pageUrl = sender.url ?? sender.tab?.url ?? '';
         sourceTab = sender.tab?.id;
@@ -297,10 +300,12 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
         : { ok: false, error: { kind: 'internal', message: 'The sighting record is unreadable.' } };
     },
 
-    'sightings/undo': async ({ key }) => {
+    'sightings/undo': async ({ key }, sender) => {
       const { outbox } = await services;
       const record = await outbox.get(key);
-      if (record?.kind !== SIGHTING_KIND) {
+      // A card undoes only what was recorded from its own tab.
+      const foreign = fromContentScript(sender) && record?.tabId !== senderFrame(sender).tabId;
+      if (record?.kind !== SIGHTING_KIND || foreign) {
         return { ok: false, error: { kind: 'input', message: 'No such sighting.' } };
       }
       if (record.state === 'queued' || record.state === 'failed') {
@@ -350,7 +355,16 @@ export function sightingHandlers(services: Promise<BackgroundServices>): Handler
       };
     },
 
-    'sightings/history': async ({ instanceId, attributeId }) => {
+    'sightings/history': async ({ instanceId, attributeId }, sender) => {
+      if (fromContentScript(sender)) {
+        // Only attributes this tab's cards were shown, at a bounded rate.
+        const { scope } = await services;
+        const { tabId } = senderFrame(sender);
+        if (!scope.wasShown(tabId, instanceId, attributeId)) {
+          return { ok: false, error: { kind: 'input', message: 'Open the card for this value first.' } };
+        }
+        if (!scope.allow('history', tabId)) return { ok: false, error: RATE_LIMITED };
+      }
       try {
         const { client } = await clientFor(instanceId);
         const rows = await client.sightingsForAttribute(attributeId, { last: '3650d' });

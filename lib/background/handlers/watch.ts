@@ -42,6 +42,12 @@ async function notificationsBlocked(): Promise<string | undefined> {
     : undefined;
 }
 
+/** Why notifications do not show now: blocked in the browser, or the last one was refused. */
+async function currentNotificationProblem(): Promise<string | undefined> {
+  const [blocked, refused] = await Promise.all([notificationsBlocked(), notificationProblemItem.getValue()]);
+  return blocked ?? refused ?? undefined;
+}
+
 /** The one WatchService and SeenChecker per background, built on the shared database. */
 function alerting(background: Promise<BackgroundServices>): Promise<Alerting> {
   let existing = built.get(background);
@@ -217,15 +223,13 @@ export function watchHandlers(background: Promise<BackgroundServices>): Handlers
   const ready = () => alerting(background);
   return {
     'watch/get': async () => {
-      const [{ watch }, instances, states, problem, blocked] = await Promise.all([
+      const [{ watch }, instances, states, notificationProblem] = await Promise.all([
         ready(),
         loadInstances(),
         loadAllWatchStates(),
-        notificationProblemItem.getValue(),
-        notificationsBlocked(),
+        currentNotificationProblem(),
       ]);
       const config = await watch.config();
-      const notificationProblem = blocked ?? problem ?? undefined;
       return {
         ok: true,
         data: {
@@ -288,12 +292,13 @@ export function watchHandlers(background: Promise<BackgroundServices>): Handlers
     },
     'alerts/list': async () => {
       const { watch } = await ready();
-      const [alerts, states, instances, config, preferences] = await Promise.all([
+      const [alerts, states, instances, config, preferences, notificationProblem] = await Promise.all([
         watch.list(),
         loadAllWatchStates(),
         loadInstances(),
         watch.config(),
         loadPreferences(),
+        currentNotificationProblem(),
       ]);
       const nameOf = (id: string) => instances.find((instance) => instance.id === id)?.name ?? 'MISP';
       const problems = instances.flatMap((instance) => {
@@ -312,6 +317,7 @@ export function watchHandlers(background: Promise<BackgroundServices>): Handlers
           watching: config.rules.map((rule) => ruleSummary(rule, nameOf)),
           ...(checks.length > 0 ? { lastCheckedAt: Math.max(...checks) } : {}),
           remembering: preferences.rememberSeen,
+          ...(notificationProblem ? { notificationProblem } : {}),
         },
       };
     },

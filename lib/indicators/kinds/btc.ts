@@ -1,5 +1,5 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { IndicatorKindSpec } from '../model';
-import { sha256Digest } from './sha256-digest';
 
 const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const BASE58_SHAPE = /^[13][1-9A-HJ-NP-Za-km-z]{25,34}$/;
@@ -33,7 +33,7 @@ function validBase58Check(text: string): boolean {
   const bytes = base58Decode(text);
   if (bytes === null || bytes.length !== 25) return false;
   const payload = bytes.subarray(0, 21);
-  const check = sha256Digest(sha256Digest(payload));
+  const check = sha256(sha256(payload));
   for (let i = 0; i < 4; i++) if (check[i] !== bytes[21 + i]) return false;
   return bytes[0] === 0x00 || bytes[0] === 0x05;
 }

@@ -26,6 +26,27 @@ export interface HostInfo {
  * which registries never allow — this also rejects code such as `self.config_file.name`.
  */
 export function hostInfo(candidate: string): HostInfo | null {
+  let info = answers.get(candidate);
+  if (info === undefined) {
+    info = computeHostInfo(candidate);
+    if (answers.size < MAX_ANSWERS) answers.set(candidate, info);
+  }
+  return info;
+}
+
+/**
+ * Answers kept for one text: a report names its hosts again and again (prose, IOC table, URLs on
+ * them), and the public-suffix lookup is the costliest step of validation. Bounded; the scanner
+ * forgets them before each text (forgetHostAnswers).
+ */
+const answers = new Map<string, HostInfo | null>();
+const MAX_ANSWERS = 4096;
+
+export function forgetHostAnswers(): void {
+  answers.clear();
+}
+
+function computeHostInfo(candidate: string): HostInfo | null {
   if (candidate.length > 253 || candidate.length < 3) return null;
   const host = candidate.toLowerCase();
   const labels = host.split('.');

@@ -22,6 +22,11 @@ export const URL_SCHEMES = [
   'irc',
   'socks5',
   'socks4',
+  // Mining pool addresses (`stratum+tcp://pool.example:3333`).
+  'stratum+tcp',
+  'stratum+ssl',
+  'stratum+tls',
+  'stratum2+tcp',
 ] as const;
 
 const SCHEME_SET: ReadonlySet<string> = new Set(URL_SCHEMES);
@@ -81,6 +86,12 @@ export function parseUrl(candidate: string): UrlParts | null {
   return { scheme, host: host.toLowerCase(), hostKind, rest: `${port}${path}`, userinfo };
 }
 
+/** The canonical text of a parsed URL: scheme and host lower-cased, path and query as written. */
+export function formatUrl(parts: UrlParts): string {
+  const host = parts.hostKind === 'ipv6' ? `[${parts.host}]` : parts.host;
+  return `${parts.scheme === '' ? '' : `${parts.scheme}://`}${parts.userinfo}${host}${parts.rest}`;
+}
+
 export const url: IndicatorKindSpec = {
   kind: 'url',
   label: 'URL',
@@ -91,8 +102,6 @@ export const url: IndicatorKindSpec = {
   // Scheme and host are case-insensitive; path and query are not.
   normalise: (candidate) => {
     const parts = parseUrl(candidate);
-    if (parts === null) return candidate;
-    const host = parts.hostKind === 'ipv6' ? `[${parts.host}]` : parts.host;
-    return `${parts.scheme === '' ? '' : `${parts.scheme}://`}${parts.userinfo}${host}${parts.rest}`;
+    return parts === null ? candidate : formatUrl(parts);
   },
 };

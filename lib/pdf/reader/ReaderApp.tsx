@@ -1,6 +1,5 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { HOVER_CARD_CSS } from '../../../components/card/HoverCard';
 import { openDatabase } from '../../db';
 import { extractTexts } from '../../indicators/extract-texts';
 import type { Extraction } from '../../indicators/page-indicators';
@@ -203,7 +202,8 @@ export function ReaderApp() {
   /** Closes the card; when it had the focus, the focus goes back to the list entry it came from. */
   const closeCard = () => {
     setCard((open) => {
-      if (open && cardRef.current?.contains(document.activeElement))
+      // (A card opened from the list had the focus; its content is gone by now, so the flag tells.)
+      if (open?.focus)
         document.querySelector<HTMLElement>(`button[aria-label="Show ${CSS.escape(open.value)}"]`)?.focus();
       return undefined;
     });
@@ -233,7 +233,6 @@ export function ReaderApp() {
 
   return (
     <div class="sl-reader">
-      <style>{HOVER_CARD_CSS}</style>
       <nav class="sl-reader-side" aria-label="Pages">
         <h1 class="sl-reader-name">{name || 'Sightline reader'}</h1>
         <search class="sl-reader-find">
@@ -304,21 +303,15 @@ export function ReaderApp() {
         </ul>
       </aside>
       {card && (
-        <div
-          class="sl-reader-card"
-          ref={(element) => {
-            cardRef.current = element;
-            const box = element?.querySelector<HTMLElement>('.card');
-            if (!box) return;
-            if (card.focus && !box.contains(document.activeElement)) {
-              element?.querySelector<HTMLElement>('[role="dialog"]')?.focus();
-              card.focus = false;
-            }
-            box.style.left = `${Math.max(8, Math.min(card.x, innerWidth - box.offsetWidth - 8))}px`;
-            box.style.top = `${Math.max(8, Math.min(card.y + 4, innerHeight - box.offsetHeight - 8))}px`;
-          }}
-        >
-          <ReaderCard value={card.value} tabId={tabId} onClose={closeCard} />
+        <div class="sl-reader-card" ref={cardRef}>
+          <ReaderCard
+            value={card.value}
+            x={card.x}
+            y={card.y}
+            focus={card.focus ?? false}
+            tabId={tabId}
+            onClose={closeCard}
+          />
         </div>
       )}
     </div>
