@@ -10,6 +10,8 @@ export const PdfTabSchema = z.object({
   pages: z.number().int().nonnegative().optional(),
   /** Why its text could not be read (encrypted, scanned, too large…): one line for the analyst. */
   problem: z.string().max(300).optional(),
+  /** Lookups still under way (checking, or failed and asked again): ask again for fresh statuses. */
+  waiting: z.boolean().optional(),
 });
 export type PdfTab = z.infer<typeof PdfTabSchema>;
 

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { column, makePdf } from '../pdf/make-pdf';
 import { reportPdf } from '../pdf/report-pdf';
+import { seriousViolations } from './axe';
 import { tabIdOf } from './browser';
 import { useE2eEnvironment } from './fixture';
 import { seedEvent } from './helpers';
@@ -141,8 +142,26 @@ describe('a PDF tab in the popup', () => {
     expect(recorded.map((sighting) => [String(sighting.type), sighting.source])).toEqual([
       ['0', new URL(env.pages.url).hostname],
     ]);
-    // Find in document.
+    // No serious or critical accessibility findings with the card open, light and dark.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await reader.emulateMedia({ colorScheme });
+      expect(await seriousViolations(reader)).toEqual([]);
+    }
     await reader.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    // By keyboard: the list entry opens the card and gives it the focus; Escape gives it back.
+    const show = reader.getByRole('button', { name: `Show ${ip}` });
+    await show.focus();
+    await reader.keyboard.press('Enter');
+    await dialog.waitFor();
+    // The card lives in a shadow root: the focus is read there.
+    expect(
+      await dialog.evaluate((node) => node.contains((node.getRootNode() as ShadowRoot).activeElement)),
+    ).toBe(true);
+    await reader.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await show.evaluate((node) => node === document.activeElement)).toBe(true);
+    // Find in document.
     await reader.getByRole('searchbox', { name: 'Find in document' }).fill('column');
     await expect
       .poll(() => reader.getByRole('status').filter({ hasText: ' of ' }).textContent())
@@ -200,6 +219,52 @@ describe('a PDF tab in the popup', () => {
     expect(await popup.getByRole('status').filter({ hasText: 'dropped.pdf' }).textContent()).toBe(
       '1 indicator in dropped.pdf.',
     );
+  });
+
+  it('follows a lookup that failed and was asked again, without reopening the popup', async () => {
+    const sim = env.misp.sim;
+    if (!sim) return expect(env.misp.kind).toBe('real');
+    const value = `retry-${env.misp.runId.toLowerCase()}.info`;
+    await seedEvent(env.misp, 'PDF retry seed', [{ type: 'domain', value }]);
+    sim.setFault({ kind: 'down', pathPrefix: '/attributes/restSearch' });
+    try {
+      const { tabId } = await openPdf(
+        makePdf([{ texts: column(72, [`Beacon to ${value.replace('.info', '[.]info')} hourly.`]) }]),
+      );
+      const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+      await expect.poll(() => row(popup, value).textContent(), { timeout: 30_000 }).toContain('asking again');
+      sim.setFault(null);
+      await expect.poll(() => row(popup, value).textContent(), { timeout: 40_000 }).toContain('In MISP');
+    } finally {
+      sim.setFault(null);
+    }
+  });
+
+  it('paints the pages of a long PDF in the reader only while they are near the view', async () => {
+    const pages = Array.from({ length: 30 }, (_, i) => ({
+      texts: column(72, [`Page ${i + 1} mentions 45.77.40[.]${i + 1}.`]),
+    }));
+    const { tabId } = await openPdf(makePdf(pages));
+    const popup = await env.browser.openExtensionPage(`popup.html?tab=${tabId}`);
+    const opened = env.browser.context.waitForEvent('page');
+    await popup.getByRole('button', { name: 'Open in Sightline reader' }).click();
+    const reader = await opened;
+    const painted = (n: number) =>
+      reader.locator(`#page-${n} canvas`).evaluate((canvas) => (canvas as HTMLCanvasElement).width > 0);
+    await expect
+      .poll(() => reader.getByRole('link', { name: 'Page 30', exact: true }).count(), { timeout: 30_000 })
+      .toBe(1);
+    await expect.poll(() => painted(1)).toBe(true);
+    expect(await painted(30)).toBe(false);
+    // All 30 pages' text is there (find and the indicator list cover the whole document).
+    await expect
+      .poll(() =>
+        reader.getByRole('list', { name: 'Indicators in this document' }).getByRole('listitem').count(),
+      )
+      .toBe(30);
+    await reader.getByRole('link', { name: 'Page 30', exact: true }).click();
+    await expect.poll(() => painted(30)).toBe(true);
+    await expect.poll(() => painted(1)).toBe(false);
   });
 
   it('says in one line why a password-protected, a scanned or an unreadable PDF shows nothing', async () => {

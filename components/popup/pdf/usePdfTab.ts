@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { looksLikePdfUrl } from '../../../lib/pdf/fetch';
 import type { PdfTab } from '../../../lib/protocol/pdf';
 import { sendToBackground } from '../../../lib/runtime';
 import type { PopupTab } from '../PopupApp';
+
+const PDF_STATUS_POLL_MS = 2000;
 
 export type PdfTabState = { phase: 'none' } | { phase: 'reading' } | ({ phase: 'read' } & PdfTab);
 
@@ -12,12 +14,17 @@ export type PdfTabState = { phase: 'none' } | { phase: 'reading' } | ({ phase: '
  */
 export function usePdfTab(tab: PopupTab, onRead: () => unknown): PdfTabState {
   const [state, setState] = useState<PdfTabState>({ phase: 'none' });
+  // The panel's latest callback (its draft is loaded by the time the PDF is read), not the first one.
+  const onReadRef = useRef(onRead);
+  onReadRef.current = onRead;
   useEffect(() => {
     if (!/^(https?|file):/i.test(tab.url)) return;
     let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     // "Reading" only where the address says PDF: a web page asked about is not kept waiting for it.
     if (looksLikePdfUrl(tab.url)) setState({ phase: 'reading' });
-    void sendToBackground('pdf/tab', { tabId: tab.id }).then((result) => {
+    const ask = async () => {
+      const result = await sendToBackground('pdf/tab', { tabId: tab.id });
       if (!live) return;
       if (!result.ok) {
         setState(
@@ -28,10 +35,15 @@ export function usePdfTab(tab: PopupTab, onRead: () => unknown): PdfTabState {
         return;
       }
       setState(result.data.isPdf ? { phase: 'read', ...result.data } : { phase: 'none' });
-      if (result.data.isPdf && !result.data.problem) onRead();
-    });
+      if (!result.data.isPdf || result.data.problem) return;
+      onReadRef.current();
+      // Lookups under way: the background refreshes the PDF's statuses when asked again.
+      if (result.data.waiting) timer = setTimeout(() => void ask(), PDF_STATUS_POLL_MS);
+    };
+    void ask();
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [tab.id, tab.url]);
   return state;

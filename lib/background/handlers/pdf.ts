@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import type { PageIndicator } from '../../indicators/page-indicators';
 import { PDF_LIMITS } from '../../pdf/extract';
 import { fetchPdf, looksLikePdfUrl } from '../../pdf/fetch';
 import { documentIndicators } from '../../pdf/indicators';
@@ -22,6 +23,36 @@ async function servedAsPdf(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * The PDF's indicators with their current statuses, as the tab's report (and badge). True while
+ * some lookups are still under way (checking, or failed and asked again).
+ */
+async function reportPdf(
+  { lookups, tabs }: BackgroundServices,
+  tabId: number,
+  page: { url: string; title: string; indicators: readonly PageIndicator[] },
+): Promise<boolean> {
+  const indicators = page.indicators.map(({ type, value, original, count }) => ({
+    type,
+    value,
+    original,
+    count,
+  }));
+  const statuses = await lookups.statuses(tabId, indicators);
+  const reported = indicators.map((indicator) => ({
+    ...indicator,
+    status: statuses[indicator.value] ?? { status: 'pending' as const },
+  }));
+  await tabs.setFrame(tabId, PDF_FRAME_ID, {
+    url: page.url,
+    title: page.title,
+    indicators: reported,
+    updatedAt: Date.now(),
+  });
+  await updateBadge(tabId, await tabs.badge(tabId));
+  return reported.some(({ status }) => status.status === 'pending' || status.retry === true);
+}
+
 /** A tab that shows a PDF: read in the background and reported as the tab's page. */
 export function pdfHandlers(services: Promise<BackgroundServices>): Handlers {
   return {
@@ -33,14 +64,19 @@ export function pdfHandlers(services: Promise<BackgroundServices>): Handlers {
       // Excluded sites and MISP's own pages are never read; "Never highlight" still lets the popup ask.
       if (!decision.scan && decision.reason !== 'highlighting is off')
         return { ok: true, data: { isPdf: false } };
-      const { db, lookups, tabs } = await services;
+      const ready = await services;
+      const { db, tabs } = ready;
       const key = tabPdfKey(tabId);
       const report = await tabs.get(tabId);
-      // Read before (the popup opened again): the report stands.
-      if (report?.frames[String(PDF_FRAME_ID)]?.url === url) {
+      // Read before (the popup opened again, or follows lookups under way): the report stands, with
+      // the statuses as they are now (no content script reports a PDF again after a retried lookup).
+      const earlier = report?.frames[String(PDF_FRAME_ID)];
+      if (earlier?.url === url) {
         const stored = await getPdf(db, key);
-        if (stored?.url === url)
-          return { ok: true, data: { isPdf: true, name: stored.name, pages: stored.pages } };
+        if (stored?.url === url) {
+          const waiting = await reportPdf(ready, tabId, earlier);
+          return { ok: true, data: { isPdf: true, name: stored.name, pages: stored.pages, waiting } };
+        }
       }
       // A web page whose content script found indicators is no PDF (Chrome's PDF viewer page reports none).
       const own = report?.frames['0'];
@@ -51,30 +87,17 @@ export function pdfHandlers(services: Promise<BackgroundServices>): Handlers {
         if (fetched.problem === 'not-pdf') return { ok: true, data: { isPdf: false } };
         return { ok: true, data: { isPdf: true, problem: fetched.message } };
       }
-      await putPdf(db, { key, url, name: fetched.name, bytes: fetched.bytes, storedAt: Date.now() });
+      const record = { key, url, name: fetched.name, bytes: fetched.bytes, storedAt: Date.now() };
+      await putPdf(db, record);
       const text = await readPdfText(key);
       if (!text.ok) return { ok: true, data: { isPdf: true, name: fetched.name, problem: text.message } };
-      await putPdf(db, {
-        key,
-        url,
-        name: fetched.name,
-        bytes: fetched.bytes,
-        storedAt: Date.now(),
-        pages: text.texts.length,
-      });
-      const indicators = documentIndicators(text.texts);
-      const statuses = await lookups.statuses(tabId, indicators);
-      await tabs.setFrame(tabId, PDF_FRAME_ID, {
+      await putPdf(db, { ...record, pages: text.texts.length });
+      const waiting = await reportPdf(ready, tabId, {
         url,
         title: text.title || fetched.name,
-        indicators: indicators.map((indicator) => ({
-          ...indicator,
-          status: statuses[indicator.value] ?? { status: 'pending' },
-        })),
-        updatedAt: Date.now(),
+        indicators: documentIndicators(text.texts),
       });
-      await updateBadge(tabId, await tabs.badge(tabId));
-      return { ok: true, data: { isPdf: true, name: fetched.name, pages: text.texts.length } };
+      return { ok: true, data: { isPdf: true, name: fetched.name, pages: text.texts.length, waiting } };
     },
   };
 }

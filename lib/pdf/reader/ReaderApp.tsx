@@ -49,7 +49,7 @@ export function ReaderApp() {
   const [rendered, setRendered] = useState(false);
   const [extraction, setExtraction] = useState<Extraction>();
   const [statuses, setStatuses] = useState<Record<string, ValueStatus>>({});
-  const [card, setCard] = useState<{ value: string; x: number; y: number }>();
+  const [card, setCard] = useState<{ value: string; x: number; y: number; focus?: boolean }>();
   const [query, setQuery] = useState('');
   const [findIndex, setFindIndex] = useState(0);
   const closeTimer = useRef<ReturnType<typeof setTimeout>>();
@@ -59,6 +59,7 @@ export function ReaderApp() {
   // Open the stored PDF and draw its pages one after the other.
   useEffect(() => {
     let document: PDFDocumentProxy | undefined;
+    let observer: IntersectionObserver | undefined;
     let live = true;
     void (async () => {
       if (fetchProblem) return;
@@ -83,8 +84,21 @@ export function ReaderApp() {
         return;
       }
       const done: ReaderPage[] = [];
+      // Pages are painted while near the viewport and released when far from it.
+      observer = new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            const page = done.find((candidate) => candidate.element === entry.target);
+            if (entry.isIntersecting) void page?.paint();
+            else page?.release();
+          }
+        },
+        { root: pagesRef.current?.parentElement, rootMargin: '1500px 0px' },
+      );
       for (let n = 1; n <= document.numPages && live; n++) {
-        done.push(await renderPage(document, n, pagesRef.current!));
+        const page = await renderPage(document, n, pagesRef.current!);
+        done.push(page);
+        observer.observe(page.element);
         setPages([...done]);
       }
       setRendered(true);
@@ -103,6 +117,7 @@ export function ReaderApp() {
     })();
     return () => {
       live = false;
+      observer?.disconnect();
       void document?.destroy();
     };
   }, [key]);
@@ -179,7 +194,19 @@ export function ReaderApp() {
     const mark = pagesRef.current?.querySelector<HTMLElement>(`.mark[data-value="${CSS.escape(value)}"]`);
     mark?.scrollIntoView({ block: 'center' });
     const box = mark?.getBoundingClientRect();
-    openCard(value, box?.left ?? 16, box?.bottom ?? 16);
+    // From the list (keyboard or click): the card takes the focus, Escape gives it back.
+    clearTimeout(closeTimer.current);
+    setCard({ value, x: box?.left ?? 16, y: box?.bottom ?? 16, focus: true });
+  };
+
+  /** Closes the card; when it had the focus, the focus goes back to the list entry it came from. */
+  const closeCard = () => {
+    setCard((open) => {
+      // (A card opened from the list had the focus; its content is gone by now, so the flag tells.)
+      if (open?.focus)
+        document.querySelector<HTMLElement>(`button[aria-label="Show ${CSS.escape(open.value)}"]`)?.focus();
+      return undefined;
+    });
   };
 
   // The card stays open while the pointer is in it, and closes a moment after it leaves.
@@ -198,7 +225,7 @@ export function ReaderApp() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setCard(undefined);
+      if (event.key === 'Escape') closeCard();
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
@@ -235,7 +262,14 @@ export function ReaderApp() {
           ))}
         </ol>
       </nav>
-      <main class="sl-reader-main" onMouseMove={onPointer} onMouseLeave={scheduleClose}>
+      <main
+        class="sl-reader-main"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the pages scroll, so the keyboard must reach them (arrow keys, Page Down).
+        tabIndex={0}
+        aria-label={name || 'Document'}
+        onMouseMove={onPointer}
+        onMouseLeave={scheduleClose}
+      >
         {problem && (
           <p role="alert" class="status-error">
             {problem}
@@ -274,8 +308,9 @@ export function ReaderApp() {
             value={card.value}
             x={card.x}
             y={card.y}
+            focus={card.focus ?? false}
             tabId={tabId}
-            onClose={() => setCard(undefined)}
+            onClose={closeCard}
           />
         </div>
       )}

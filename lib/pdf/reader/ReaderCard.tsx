@@ -12,12 +12,15 @@ export function ReaderCard({
   value,
   x,
   y,
+  focus = false,
   tabId,
   onClose,
 }: {
   value: string;
   x: number;
   y: number;
+  /** Opened from the keyboard (the indicator list): the card takes the focus. */
+  focus?: boolean;
   tabId?: number;
   onClose(): void;
 }) {
@@ -53,8 +56,8 @@ export function ReaderCard({
   }, [tabId]);
 
   useEffect(() => {
-    void controllerRef.current?.open({ value, anchor: { x, y }, focus: false });
-  }, [value, x, y, tabId]);
+    void controllerRef.current?.open({ value, anchor: { x, y }, focus });
+  }, [value, x, y, focus, tabId]);
 
   return <div ref={hostRef} />;
 }

@@ -17,6 +17,9 @@ export interface ReaderPage {
   assembled: AssembledPage;
   textDivs: HTMLElement[];
   marks: HTMLElement;
+  /** Draws the page's picture (near the viewport); `release` frees it again (far from it). */
+  paint(): Promise<void>;
+  release(): void;
 }
 
 export interface PlacedMark {
@@ -44,8 +47,9 @@ export async function renderPage(
   element.style.setProperty('--total-scale-factor', String(READER_SCALE));
   const canvas = doc.createElement('canvas');
   const ratio = doc.defaultView?.devicePixelRatio ?? 1;
-  canvas.width = Math.floor(viewport.width * ratio);
-  canvas.height = Math.floor(viewport.height * ratio);
+  // Nothing drawn (and no pixels held) until the page comes near the view.
+  canvas.width = 0;
+  canvas.height = 0;
   canvas.style.width = `${viewport.width}px`;
   canvas.style.height = `${viewport.height}px`;
   canvas.setAttribute('aria-hidden', 'true');
@@ -56,15 +60,40 @@ export async function renderPage(
   element.append(canvas, textLayer, marks);
   container.append(element);
   const content = await page.getTextContent();
-  await page.render({
-    canvas,
-    canvasContext: canvas.getContext('2d')!,
-    viewport,
-    transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0],
-  }).promise;
   const layer = new TextLayer({ textContentSource: content, container: textLayer, viewport });
   await layer.render();
-  return { element, assembled: assemblePage(textRuns(content.items)), textDivs: layer.textDivs, marks };
+  // The canvas is drawn only while the page is near the viewport: hundreds of painted pages would
+  // hold hundreds of megabytes.
+  let painted: Promise<void> | undefined;
+  const paint = () => {
+    painted ??= (async () => {
+      canvas.width = Math.floor(viewport.width * ratio);
+      canvas.height = Math.floor(viewport.height * ratio);
+      await page.render({
+        canvas,
+        canvasContext: canvas.getContext('2d')!,
+        viewport,
+        transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0],
+      }).promise;
+    })().catch(() => {
+      painted = undefined;
+    });
+    return painted;
+  };
+  const release = () => {
+    if (!painted) return;
+    painted = undefined;
+    canvas.width = 0;
+    canvas.height = 0;
+  };
+  return {
+    element,
+    assembled: assemblePage(textRuns(content.items)),
+    textDivs: layer.textDivs,
+    marks,
+    paint,
+    release,
+  };
 }
 
 /** Boxes (relative to the page) of `[start, end)` of the page's assembled text. */
