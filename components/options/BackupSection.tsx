@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { countText } from '../../lib/format/count';
 import type { ImportChange } from '../../lib/protocol/settings';
 import { sendToBackground } from '../../lib/runtime';
 
@@ -89,7 +90,7 @@ export function BackupSection() {
       answer.ok
         ? {
             ok: true,
-            text: `Imported ${answer.data.instances} MISP ${answer.data.instances === 1 ? 'instance' : 'instances'} and ${answer.data.preferences} settings. Reload this page to see them.`,
+            text: `Imported ${countText(answer.data.instances, 'MISP instance')} and ${countText(answer.data.preferences, 'setting')}. Reload this page to see them.`,
           }
         : { ok: false, text: `Not imported: ${answer.error.message}` },
     );

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { countText } from '../../../lib/format/count';
 import { tabPdfKey } from '../../../lib/pdf/store';
 import type { PdfTabState } from './usePdfTab';
 
@@ -27,7 +28,7 @@ export function PdfBar({ state, tabId }: { state: PdfTabState; tabId: number }) 
   }
   return (
     <p class="hint">
-      {`PDF${state.name ? ` ${state.name}` : ''}${state.pages ? `, ${state.pages} page${state.pages === 1 ? '' : 's'}` : ''} `}
+      {`PDF${state.name ? ` ${state.name}` : ''}${state.pages ? `, ${countText(state.pages, 'page')}` : ''} `}
       <button type="button" onClick={() => openReader(tabId)}>
         Open in Sightline reader
       </button>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ExtraIndicator } from '../../../lib/events/model';
+import { countText } from '../../../lib/format/count';
 import { fileTexts, SCANNABLE_FILES } from '../../../lib/pdf/files';
 import { documentIndicators } from '../../../lib/pdf/indicators';
 import { browserPdfJs } from '../../../lib/pdf/pdfjs-browser';
@@ -27,7 +28,7 @@ export function ScanFile({ onFound }: { onFound: (found: ExtraIndicator[], name:
     onFound(found, file.name);
     setLine({
       kind: 'ok',
-      text: `${found.length} indicator${found.length === 1 ? '' : 's'} in ${file.name}.`,
+      text: `${countText(found.length, 'indicator')} in ${file.name}.`,
     });
   };
 
