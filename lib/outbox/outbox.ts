@@ -55,6 +55,9 @@ export interface OutboxOptions {
   onChange?: (record: OutboxRecord) => void;
 }
 
+/** A write as its caller hands it over: the client key (`id`), what it is and where it goes. */
+export type OutboxEntry = Pick<OutboxRecord, 'id' | 'kind' | 'instanceId' | 'payload' | 'tabId'>;
+
 export class Outbox {
   private readonly senders = new Map<string, OutboxSender>();
   private readonly now: () => number;
@@ -72,13 +75,7 @@ export class Outbox {
   }
 
   /** Stores a write (once per id) without sending it. */
-  async enqueue(entry: {
-    id: string;
-    kind: string;
-    instanceId: string;
-    payload: unknown;
-    tabId?: number;
-  }): Promise<OutboxRecord> {
+  async enqueue(entry: OutboxEntry): Promise<OutboxRecord> {
     const existing = await this.db.get('outbox', entry.id);
     if (existing) return existing;
     const record: OutboxRecord = {
@@ -94,13 +91,7 @@ export class Outbox {
   }
 
   /** Stores (if new) and sends at once; a concurrent call for the same id joins the running attempt. */
-  async submit(entry: {
-    id: string;
-    kind: string;
-    instanceId: string;
-    payload: unknown;
-    tabId?: number;
-  }): Promise<OutboxRecord> {
+  async submit(entry: OutboxEntry): Promise<OutboxRecord> {
     await this.enqueue(entry);
     return this.attempt(entry.id);
   }
