@@ -63,6 +63,8 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
     );
   });
   const readablePdf = pdf.phase === 'read' && !pdf.problem;
+  // "Attach report file": the PDF, or on a web page a saved copy of it (never for a PDF that cannot be read).
+  const canAttachFile = readablePdf || (pdf.phase === 'none' && /^https?:/i.test(page?.url ?? ''));
 
   useEffect(() => {
     void load();
@@ -136,7 +138,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
       const filed = {
         ...built.submission,
         ...(instanceId ? { instanceId } : {}),
-        ...(attachReportFile && readablePdf ? { attachReportFile: true } : {}),
+        ...(attachReportFile && canAttachFile ? { attachReportFile: true } : {}),
       };
       const submission = readyToFile(filed, {
         uuid: () => crypto.randomUUID(),
@@ -228,7 +230,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             outcome={outcome}
             fieldErrors={fieldErrors}
             reportFile={
-              readablePdf ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
+              canAttachFile ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
             }
           />
           <ExistingEvent tabId={tab.id} instanceId={instanceId} attributes={selection} onDone={finish} />
