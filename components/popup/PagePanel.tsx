@@ -60,6 +60,8 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
   // A PDF tab: the background reads it, then its indicators are the page's.
   const pdf = usePdfTab(tab, load);
   const readablePdf = pdf.phase === 'read' && !pdf.problem;
+  // "Attach report file": the PDF, or on a web page a saved copy of it (never for a PDF that cannot be read).
+  const canAttachFile = readablePdf || (pdf.phase === 'none' && /^https?:/i.test(page?.url ?? ''));
 
   useEffect(() => {
     void load();
@@ -175,7 +177,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
         {
           ...built.submission,
           ...(instanceId ? { instanceId } : {}),
-          ...(attachReportFile && readablePdf ? { attachReportFile: true } : {}),
+          ...(attachReportFile && canAttachFile ? { attachReportFile: true } : {}),
         },
         built.submission.info,
       );
@@ -269,7 +271,7 @@ export function PagePanel({ tab }: { tab: PopupTab }) {
             outcome={outcome}
             fieldErrors={fieldErrors}
             reportFile={
-              readablePdf ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
+              canAttachFile ? { checked: attachReportFile, onChange: setAttachReportFile } : undefined
             }
           />
           {setup?.canAdd !== false && (

@@ -5,6 +5,7 @@ import { type EventSubmission, EventSubmissionSchema, MAX_REPORT_FILE_BYTES } fr
 import { reportFileAttribute, toBase64, withReportFile } from './attachment';
 import { putPdf, tabPdfKey } from './store';
 
+const PDF_URL = 'https://v.example/r.pdf';
 let counter = 0;
 const storeTabPdf = (db: Awaited<ReturnType<typeof openDatabase>>, bytes: Uint8Array) =>
   putPdf(db, { key: tabPdfKey(7), url: 'https://v.example/r.pdf', name: 'r.pdf', bytes, storedAt: 1 });
@@ -29,7 +30,7 @@ describe('Attach report file', () => {
     const db = await openDatabase(`attachment-test-${counter++}`);
     const bytes = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
     await storeTabPdf(db, bytes);
-    const result = await withReportFile(db, submission({ attachReportFile: true }));
+    const result = await withReportFile(db, submission({ attachReportFile: true }), PDF_URL);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.data.attachReportFile).toBeUndefined();
@@ -46,25 +47,46 @@ describe('Attach report file', () => {
   it('leaves a submission without the tick as it is', async () => {
     const db = await openDatabase(`attachment-test-${counter++}`);
     const plain = submission();
-    expect(await withReportFile(db, plain)).toEqual({ ok: true, data: plain });
+    expect(await withReportFile(db, plain, PDF_URL)).toEqual({ ok: true, data: plain });
   });
 
   it('refuses, with a line to act on, a file over the limit or one no longer stored', async () => {
     const db = await openDatabase(`attachment-test-${counter++}`);
-    const missing = await withReportFile(db, submission({ attachReportFile: true }));
+    const missing = await withReportFile(db, submission({ attachReportFile: true }), undefined);
     expect(missing).toMatchObject({
       ok: false,
       error: { message: expect.stringContaining('no longer at hand') },
     });
     const bytes = new Uint8Array(MAX_REPORT_FILE_BYTES + 1);
     await storeTabPdf(db, bytes);
-    const large = await withReportFile(db, submission({ attachReportFile: true }));
+    const large = await withReportFile(db, submission({ attachReportFile: true }), PDF_URL);
     expect(large).toMatchObject({
       ok: false,
       error: {
         message:
           'The report file is larger than 20 MB, more than Sightline sends to MISP: untick "Attach report file".',
       },
+    });
+  });
+
+  it('attaches a saved copy of a web page, named after it', async () => {
+    const db = await openDatabase(`attachment-test-${counter++}`);
+    const html = '<!doctype html><title>APT report</title><p>C2 45.77.1.2</p>';
+    const fetched: string[] = [];
+    const fetchStub = (async (url: string) => {
+      fetched.push(url);
+      return new Response(html, { headers: { 'content-type': 'text/html' } });
+    }) as typeof fetch;
+    const result = await withReportFile(
+      db,
+      submission({ attachReportFile: true }),
+      'https://blog.vendor.example/2026/apt-report.html?utm=x',
+      fetchStub,
+    );
+    expect(fetched).toEqual(['https://blog.vendor.example/2026/apt-report.html?utm=x']);
+    expect(result).toMatchObject({
+      ok: true,
+      data: { attachment: { name: 'apt-report.html', data: Buffer.from(html).toString('base64') } },
     });
   });
 

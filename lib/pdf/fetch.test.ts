@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchPdf, hasPdfSignature, looksLikePdfUrl, pdfNameOf } from './fetch';
+import { fetchPdf, fileNameOf, hasPdfSignature, looksLikePdfUrl, pdfNameOf } from './fetch';
 
 const limits = { maxBytes: 1000, maxPages: 500, timeoutMs: 10_000 };
 
@@ -72,7 +72,11 @@ describe('PDF names and addresses', () => {
   });
   it('names the file after the address, safely', () => {
     expect(pdfNameOf('https://vendor.example/dl/a"b<c>.pdf')).toBe('a_b_c_.pdf');
-    expect(pdfNameOf('https://vendor.example/')).toBe('document.pdf');
+    expect(pdfNameOf('https://vendor.example/')).toBe('vendor.example.pdf');
+    expect(fileNameOf('https://blog.vendor.example/2026/apt-report.html', '.html')).toBe('apt-report.html');
+    expect(fileNameOf('https://blog.vendor.example/2026/apt-report/', '.html')).toBe(
+      'blog.vendor.example.html',
+    );
   });
   it('finds the %PDF- signature', () => {
     expect(hasPdfSignature(pdfHead)).toBe(true);

@@ -22,15 +22,50 @@ export function looksLikePdfUrl(url: string): boolean {
   }
 }
 
-/** The file name a PDF's address gives it ("report.pdf"), for the attachment and the event info. */
-export function pdfNameOf(url: string): string {
+/** The file name an address gives a file ("report.pdf"), for the attachment and the event info. */
+export function fileNameOf(url: string, extension: '.pdf' | '.html'): string {
+  const fallback = extension === '.pdf' ? 'document.pdf' : 'page.html';
   try {
-    const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    const parsed = new URL(url);
+    const last = decodeURIComponent(parsed.pathname.split('/').pop() ?? '') || parsed.hostname;
     const name = last.replace(/[^\p{L}\p{N}._() -]/gu, '_').slice(0, 200);
-    return name.length > 0 ? (/\.pdf$/i.test(name) ? name : `${name}.pdf`) : 'document.pdf';
+    if (name.length === 0) return fallback;
+    return name.toLowerCase().endsWith(extension) ? name : `${name.replace(/\.html?$/i, '')}${extension}`;
   } catch {
-    return 'document.pdf';
+    return fallback;
   }
+}
+
+export const pdfNameOf = (url: string) => fileNameOf(url, '.pdf');
+
+/** A response's body, or undefined as soon as it is over `maxBytes` (declared or read). */
+export async function readCapped(
+  response: Response,
+  maxBytes: number,
+  abort: AbortController,
+): Promise<Uint8Array | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? '');
+  if (Number.isFinite(declared) && declared > maxBytes) return undefined;
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      abort.abort();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 const tooLarge = (limits: PdfLimits): FetchedPdf => ({
@@ -59,27 +94,8 @@ export async function fetchPdf(
         message: `The PDF could not be fetched (HTTP ${response.status}).`,
       };
     }
-    const declared = Number(response.headers.get('content-length') ?? '');
-    if (Number.isFinite(declared) && declared > limits.maxBytes) return tooLarge(limits as PdfLimits);
-    const reader = response.body?.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limits.maxBytes) {
-        abort.abort();
-        return tooLarge(limits as PdfLimits);
-      }
-      chunks.push(value);
-    }
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
+    const bytes = await readCapped(response, limits.maxBytes, abort);
+    if (!bytes) return tooLarge(limits as PdfLimits);
     if (!hasPdfSignature(bytes))
       return { ok: false, problem: 'not-pdf', message: 'This tab does not show a PDF.' };
     return { ok: true, bytes, name: pdfNameOf(url) };

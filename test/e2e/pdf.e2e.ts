@@ -27,6 +27,26 @@ async function openPdf(
   return { tab, tabId: await tabIdOf(env.browser.worker, url), url };
 }
 
+/** The files of an event's attachments, as MISP returns them when asked withAttachments (transcript 166). */
+async function attachmentData(eventId: string): Promise<Array<string | undefined>> {
+  const response = await fetch(`${env.misp.url}/attributes/restSearch`, {
+    method: 'POST',
+    headers: {
+      Authorization: env.misp.apiKey,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      returnFormat: 'json',
+      eventid: eventId,
+      type: 'attachment',
+      withAttachments: true,
+    }),
+  });
+  const found = (await response.json()) as { response: { Attribute: Array<{ data?: string }> } };
+  return found.response.Attribute.map((attribute) => attribute.data);
+}
+
 function row(popup: Page, value: string) {
   return popup
     .getByRole('list', { name: 'Indicators on this page' })
@@ -83,19 +103,7 @@ describe('a PDF tab in the popup', () => {
       to_ids: false,
     });
     // MISP returns an attachment's file only when asked withAttachments (transcript 166).
-    const response = await fetch(`${env.misp.url}/attributes/restSearch`, {
-      method: 'POST',
-      headers: {
-        Authorization: env.misp.apiKey,
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({ returnFormat: 'json', eventid: id, type: 'attachment', withAttachments: true }),
-    });
-    const found = (await response.json()) as { response: { Attribute: Array<{ data?: string }> } };
-    expect(found.response.Attribute.map((attribute) => attribute.data)).toEqual([
-      Buffer.from(bytes).toString('base64'),
-    ]);
+    expect(await attachmentData(id!)).toEqual([Buffer.from(bytes).toString('base64')]);
   });
 
   it('opens in Sightline reader with the known value marked; its card records a sighting', async () => {
@@ -166,6 +174,32 @@ describe('a PDF tab in the popup', () => {
     await expect
       .poll(() => reader.getByRole('status').filter({ hasText: ' of ' }).textContent())
       .toBe('1 of 2');
+  });
+
+  it('files an event from a web page with a saved copy of the page as its attachment', async () => {
+    const html = '<!doctype html><title>Relay report</title><p>The relay 45.77.52[.]18 forwards to it.</p>';
+    env.pages.setPage('/relay-report.html', html);
+    const pageUrl = `${env.pages.url}/relay-report.html`;
+    const tab = await env.browser.context.newPage();
+    await tab.goto(pageUrl);
+    const popup = await env.browser.openExtensionPage(
+      `popup.html?tab=${await tabIdOf(env.browser.worker, pageUrl)}`,
+    );
+    await row(popup, '45.77.52.18').waitFor({ timeout: 20_000 });
+    await popup.getByRole('checkbox', { name: '45.77.52.18', exact: true }).check();
+    await popup.getByRole('textbox', { name: 'Event info' }).fill(`${env.misp.namePrefix} relay copy`);
+    await popup.getByRole('checkbox', { name: 'Attach report file' }).check();
+    await popup.getByRole('button', { name: 'Create event' }).click();
+    const link = popup.getByRole('link', { name: 'Open event in MISP' });
+    await link.waitFor({ timeout: 20_000 });
+    const id = /\/events\/view\/(\d+)$/.exec((await link.getAttribute('href')) ?? '')?.[1];
+    env.misp.trackEvent(id!);
+    const event = await env.misp.client.getEvent(id!);
+    expect(event.Attribute.find((attribute) => attribute.type === 'attachment')).toMatchObject({
+      value: 'relay-report.html',
+      category: 'External analysis',
+    });
+    expect(await attachmentData(id!)).toEqual([Buffer.from(html).toString('base64')]);
   });
 
   it('"Scan a file" reads an e-mail chosen in the popup and a PDF dropped on it', async () => {

@@ -44,7 +44,7 @@ export interface EventFormProps {
   outcome: Outcome | null;
   /** MISP's field errors from the last attempt, by field. */
   fieldErrors: Partial<Record<FormField, string[]>>;
-  /** On a readable PDF tab: "Attach report file". */
+  /** "Attach report file": on a readable PDF tab the PDF, on a web page a saved copy of the page. */
   reportFile?: { checked: boolean; onChange: (checked: boolean) => void };
 }
 

@@ -423,7 +423,8 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
     },
     'events/create': async (request) => {
       // "Attach report file": the tab's PDF joins the submission here, so the outbox keeps it.
-      const submission = await withReportFile((await services).db, request);
+      const tab = await browser.tabs.get(request.tabId).catch(() => undefined);
+      const submission = await withReportFile((await services).db, request, tab?.url);
       if (!submission.ok) return submission;
       return submit('event', request.key, request.tabId, submission.data, request.instanceId);
     },
