@@ -423,7 +423,9 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
     },
     'events/create': async (request) => {
       // "Attach report file": the tab's PDF joins the submission here, so the outbox keeps it.
-      const tab = await browser.tabs.get(request.tabId).catch(() => undefined);
+      // A submission made without a tab (-1) has no page to read; tabs.get would refuse the id.
+      const tab =
+        request.tabId >= 0 ? await browser.tabs.get(request.tabId).catch(() => undefined) : undefined;
       const submission = await withReportFile((await services).db, request, tab?.url);
       if (!submission.ok) return submission;
       return submit('event', request.key, request.tabId, submission.data, request.instanceId);
