@@ -423,10 +423,15 @@ export function eventHandlers(services: Promise<BackgroundServices>): Handlers {
     },
     'events/create': async (request) => {
       // "Attach report file": the tab's PDF joins the submission here, so the outbox keeps it.
-      // A submission made without a tab (-1) has no page to read; tabs.get would refuse the id.
-      const tab =
-        request.tabId >= 0 ? await browser.tabs.get(request.tabId).catch(() => undefined) : undefined;
-      const submission = await withReportFile((await services).db, request, tab?.url);
+      // (The tab is asked only then: a submission may come from no tab, id -1.)
+      const tabUrl =
+        request.attachReportFile && request.tabId >= 0
+          ? await Promise.resolve()
+              .then(() => browser.tabs.get(request.tabId))
+              .then((tab) => tab.url)
+              .catch(() => undefined)
+          : undefined;
+      const submission = await withReportFile((await services).db, request, tabUrl);
       if (!submission.ok) return submission;
       return submit('event', request.key, request.tabId, submission.data, request.instanceId);
     },
