@@ -263,10 +263,13 @@ describe('the page layer', () => {
     const tabId = await tabIdOf(browser.worker, `${pages.url}/framed.html`);
     const popup = await browser.openExtensionPage('popup.html');
     await expect
-      .poll(async () => {
-        const answer = await askBackground(popup, 'tab/indicators', { tabId });
-        return answer.ok ? answer.data.indicators.map((i) => `${i.value}:${i.status.status}`) : [];
-      })
+      .poll(
+        async () => {
+          const answer = await askBackground(popup, 'tab/indicators', { tabId });
+          return answer.ok ? answer.data.indicators.map((i) => `${i.value}:${i.status.status}`) : [];
+        },
+        { timeout: 20_000 },
+      )
       .toEqual([`${KNOWN}:known`]);
     await popup.close();
     expect(await hasOverlay('/tracker.html')).toBe(false);

@@ -244,12 +244,13 @@ export function registerEventSenders(outbox: Outbox, services: BackgroundService
       const submission = AttributesSubmissionSchema.parse(record.payload);
       const instance = await requireInstance(record.instanceId);
       const client = await clientFor(instance);
-      // Each attribute carries a client uuid made from the submission's key: a retry sends the same ones.
+      // Each attribute carries a client uuid: the one the popup gave it (the event report refers to it),
+      // else one made from the submission's key. Either way a retry sends the same ones.
       const outcomes = await client.addAttributes(
         submission.eventId,
         submission.attributes.map((attribute, index) => ({
           ...toDraft(attribute),
-          uuid: itemUuid(submission.key, index),
+          uuid: attribute.uuid ?? itemUuid(submission.key, index),
         })),
       );
       const extras = await addExtras(client, instance, submission);
