@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
+import { countText } from '../lib/format/count';
 import type { TabIndicators } from '../lib/messages';
 import { askBackground, configureInstance, launchExtensionBrowser, tabIdOf } from '../test/e2e/browser';
 import { findByRole } from '../test/e2e/cdp';
@@ -62,7 +63,7 @@ async function main() {
   );
   for (const indicator of known) {
     console.log(
-      `  known   ${indicator.type.padEnd(7)} ${indicator.value}  (${indicator.status.eventCount ?? 0} event)`,
+      `  known   ${indicator.type.padEnd(7)} ${indicator.value}  (${countText(indicator.status.eventCount ?? 0, 'event')})`,
     );
   }
   for (const indicator of indicators.filter((i) => i.status.status === 'new')) {
