@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MispTarget, startMispTarget } from '../e2e/misp-target';
 import { type PageServer, startPageServer } from '../e2e/page-server';
 import { markdownToHtml, reportPage } from '../e2e/report-pages';
-import { statusOf } from './environment';
+import { statusOf, useFirefoxEnvironment } from './environment';
 import { countColour, type FirefoxExtensionBrowser, launchFirefoxWithExtension, textBox } from './firefox';
 
 const CORPUS = resolve(import.meta.dirname, '../fixtures/corpus/avast');
@@ -160,33 +160,9 @@ describe('Firefox: Sightline installed in firefox-esr', () => {
   });
 });
 
-/**
- * A describe block's Firefox with Sightline connected to the MISP target, and a page server. (One
- * browser per block: over BiDi, Firefox cannot open a page after a test that filed from the popup.)
- */
-function useConnectedFirefox() {
-  const env = {} as { firefox: FirefoxExtensionBrowser; misp: MispTarget; pages: PageServer };
-  beforeAll(async () => {
-    [env.firefox, env.misp, env.pages] = await Promise.all([
-      launchFirefoxWithExtension(),
-      startMispTarget(),
-      startPageServer(),
-    ]);
-    await env.firefox.grantHostAccess(['<all_urls>']);
-    await env.firefox.configureInstance({
-      url: env.misp.url,
-      apiKey: env.misp.apiKey,
-      name: 'Stand-in MISP',
-    });
-  });
-  afterAll(async () => {
-    await Promise.all([env.firefox?.close(), env.misp?.close(), env.pages?.close()]);
-  });
-  return env;
-}
-
+// One browser per describe block: over BiDi, Firefox cannot open a page after a test that filed from the popup.
 describe('Firefox: the popup files an event', () => {
-  const env = useConnectedFirefox();
+  const env = useFirefoxEnvironment();
 
   it('selects new indicators and creates the event in MISP', async () => {
     const { firefox, misp, pages } = env;
@@ -228,7 +204,7 @@ describe('Firefox: the popup files an event', () => {
 });
 
 describe('Firefox: pasted text and a list that follows a filing', () => {
-  const env = useConnectedFirefox();
+  const env = useFirefoxEnvironment();
 
   it('pasted text lands under "From pasted text", likely benign unticked; the filed value then reads "In MISP"', async () => {
     const { firefox, misp, pages } = env;
